@@ -1,0 +1,242 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .fields import SanitizedHTMLField
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    RUSSIAN = "ru", _("Russian")
+    BELARUSIAN = "be", _("Belarusian")
+
+
+class Organization(models.Model):
+    """A source of news: an agency, a government body, a press office."""
+
+    class Kind(models.TextChoices):
+        NEWS_AGENCY = "news_agency", _("News agency")
+        GOVERNMENT_BODY = "government_body", _("Government body")
+        INTERNATIONAL = "international_organization", _("International organization")
+        LOCAL_OFFICE = "local_office", _("Local office")
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=60, help_text=_("Shown in bylines, e.g. BelTA.")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    native_name = models.CharField(
+        _("name in its own language"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown as the source, e.g. Исполнительный комитет РАТС ШОС."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organizations/",
+        blank=True,
+        help_text=_("Optional. PNG or JPEG, at most 10 MB."),
+    )
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        get_latest_by = "pk"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:organization-detail", kwargs={"slug": self.slug})
+
+    @property
+    def source_name(self):
+        """The name readers see as the source: its own-language name first."""
+        return self.native_name or self.name
+
+
+class ArticleQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def published(self, at=None):
+        """Articles the public may see: published, due and not expired."""
+        now = at or timezone.now()
+        return (
+            self.active()
+            .filter(published_at__lte=now)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        )
+
+    def visible_to(self, user):
+        """Staff also see drafts, scheduled and expired articles (as previews)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_cards(self):
+        """What a list card shows, in one query with its organization."""
+        return self.select_related("organization").newest_first()
+
+    def featured(self):
+        return self.filter(is_featured=True)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=255,
+        unique=True,
+        help_text=_("The last part of the article's address; filled from the title."),
+    )
+    lead = models.TextField(_("lead"), blank=True, help_text=_("A one-paragraph summary."))
+    body = SanitizedHTMLField(
+        _("body"),
+        help_text=_("Paragraphs of HTML; scripts and unknown tags are removed on save."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        help_text=_("A time in the future schedules the article."),
+    )
+    expires_at = models.DateTimeField(
+        _("expiry time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. The article is hidden from the public after this time."),
+    )
+    byline = models.CharField(
+        _("written by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to credit the organization's short name."),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        verbose_name=_("organization"),
+        help_text=_("The source of the story."),
+    )
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language, default=Language.ENGLISH
+    )
+    dateline = models.CharField(
+        _("dateline place"), max_length=100, blank=True, help_text=_("E.g. Almaty.")
+    )
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_caption = models.CharField(_("hero caption"), max_length=300, blank=True)
+    hero_credit = models.CharField(_("hero credit"), max_length=200, blank=True)
+    hero_alt_text = models.CharField(
+        _("hero alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the image for readers who cannot see it."),
+    )
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    is_featured = models.BooleanField(_("featured"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    # Bumped on every save; an edit form carries the version it was opened
+    # at, so a save over someone else's newer save is refused, not lost.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_at", "-pk")
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        get_latest_by = "published_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("published_at")),
+                name="articles_expiry_after_publication",
+                violation_error_message=_("The expiry time must be after the publication time."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at"], name="article_status_published_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    @property
+    def byline_display(self):
+        return self.byline or self.organization.short_name
+
+    @property
+    def state(self):
+        """Draft, Scheduled, Published or Expired, as editors read it."""
+        now = timezone.now()
+        if self.status == self.Status.DRAFT:
+            return _("Draft")
+        if self.published_at > now:
+            return _("Scheduled")
+        if self.expires_at and self.expires_at <= now:
+            return _("Expired")
+        return _("Published")
+
+    def is_published(self, at=None):
+        """Return True if the public may see this article (mirrors published())."""
+        now = at or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at <= now
+            and (self.expires_at is None or self.expires_at > now)
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("public")

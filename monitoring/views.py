@@ -1,0 +1,36 @@
+from django.core.cache import cache
+from django.db import connection
+from django.db.utils import Error as DatabaseError
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database_state():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _cache_state():
+    try:
+        cache.set("healthz", "ok", 10)
+        ok = cache.get("healthz") == "ok"
+    except Exception as error:  # any backend failure means "degraded", not a crash
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": ok}
+
+
+@never_cache
+def healthz(request):
+    """200 when the database answers; the cache is reported but only degrades."""
+    database, cache_state = _database_state(), _cache_state()
+    body = {
+        "status": "ok" if database["ok"] else "unavailable",
+        "database": database,
+        "cache": cache_state,
+    }
+    return JsonResponse(body, status=200 if database["ok"] else 503)
