@@ -1,0 +1,183 @@
+import io
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Organization
+from contacts.models import ContactNumber, OfficeContact
+from gallery.models import Photo
+
+_sequence = count(1)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a throwaway folder per test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# --- Time -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def now():
+    return timezone.now()
+
+
+@pytest.fixture
+def yesterday(now):
+    return now - timedelta(days=1)
+
+
+@pytest.fixture
+def tomorrow(now):
+    return now + timedelta(days=1)
+
+
+# --- Personas -------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.org", "editor-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def contact_staff(django_user_model):
+    user = django_user_model.objects.create_user(
+        "contacts", "contacts@example.org", "contacts-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Contact staff"))
+    return user
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "root", "root@example.org", "root-pass-123"
+    )
+
+
+@pytest.fixture
+def reader(django_user_model):
+    """Logged in, but not staff: sees what the public sees."""
+    return django_user_model.objects.create_user(
+        "reader", "reader@example.org", "reader-pass-123"
+    )
+
+
+# --- Factories ------------------------------------------------------------------
+
+
+def png_bytes(size=(64, 48), color=(40, 90, 140), fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def image_upload():
+    def make(name="photo.png", **kwargs):
+        return SimpleUploadedFile(name, png_bytes(**kwargs), content_type="image/png")
+
+    return make
+
+
+@pytest.fixture
+def make_organization(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "name": f"Organization {n}",
+            "short_name": f"Org{n}",
+            "slug": f"org-{n}",
+            "kind": Organization.Kind.NEWS_AGENCY,
+            "country": "Belarus",
+        }
+        fields.update(overrides)
+        return Organization.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def organization(make_organization):
+    return make_organization(
+        name="Belarusian Telegraph Agency", short_name="BelTA", slug="belta"
+    )
+
+
+@pytest.fixture
+def make_article(db, organization, now):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "title": f"Story number {n}",
+            "slug": f"story-{n}",
+            "lead": f"The lead of story {n}.",
+            "body": f"<p>The body of story {n}.</p>",
+            "status": Article.Status.PUBLISHED,
+            "published_at": now - timedelta(hours=n),
+            "organization": organization,
+            "language": "en",
+        }
+        fields.update(overrides)
+        return Article.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_contact(db):
+    def make(numbers=(), **overrides):
+        n = next(_sequence)
+        fields = {
+            "name": f"Office {n}",
+            "slug": f"office-{n}",
+            "street_address": "25 Lenina Street",
+            "locality": "Postavy",
+            "postal_code": "211840",
+        }
+        fields.update(overrides)
+        contact = OfficeContact.objects.create(**fields)
+        for order, (kind, number) in enumerate(numbers):
+            ContactNumber.objects.create(
+                contact=contact, kind=kind, number=number, order=order
+            )
+        return contact
+
+    return make
+
+
+@pytest.fixture
+def make_photo(db, image_upload):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "image": image_upload(f"photo-{n}.png"),
+            "caption": f"Photo {n}",
+            "alt_text": f"A view of place {n}",
+            "order": n,
+        }
+        fields.update(overrides)
+        return Photo.objects.create(**fields)
+
+    return make
