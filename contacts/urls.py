@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "contacts"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.OfficeListView.as_view(), name="list"),
+    path("<slug:slug>.vcf", views.office_vcard_download, name="vcard"),
+]

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "gallery"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.PhotoListView.as_view(), name="list"),
+]

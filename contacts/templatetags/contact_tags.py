@@ -1,0 +1,11 @@
+from django import template
+
+from contacts.models import OfficeContact
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/office_contact.html")
+def primary_office():
+    """The primary office's contact details, or nothing when none is marked."""
+    return {"office": OfficeContact.objects.primary()}
