@@ -8,7 +8,7 @@ PORT ?= 8000
 # Tests need a key because debug is off under test; never used in production.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-only-key}
 
-.PHONY: install run test lint format migrations-check check messages clean
+.PHONY: install run serve test lint format migrations-check check messages clean
 
 install: $(STAMP)
 
@@ -26,6 +26,19 @@ run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production path on this machine: debug off, hashed and compressed static
+# files served by whitenoise, gunicorn with gunicorn.conf.py. DEMO=0 skips the
+# demo content; a secret key is generated for the run unless one is set.
+DEMO ?= 1
+serve: install messages
+	@set -e; \
+	export DJANGO_DEBUG=0; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	$(PY) manage.py migrate --noinput; \
+	if [ "$(DEMO)" = 1 ]; then $(PY) manage.py load_demo; fi; \
+	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
 test: install messages
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
