@@ -1,0 +1,151 @@
+import io
+from html import escape
+
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
+
+from articles import demo_content
+from articles.models import Article, Organization
+from contacts.models import ContactNumber, OfficeContact
+from gallery.models import Photo
+
+STAND_IN_SIZE = (1200, 800)
+
+
+def stand_in_jpeg(caption, colours):
+    """Return JPEG bytes of a calm vertical gradient with the caption and the
+    words "Stand-in image" on it: honest about not being the real photo."""
+    top, bottom = colours
+    mask = Image.linear_gradient("L").resize(STAND_IN_SIZE)
+    image = Image.composite(
+        Image.new("RGB", STAND_IN_SIZE, bottom),
+        Image.new("RGB", STAND_IN_SIZE, top),
+        mask,
+    )
+    draw = ImageDraw.Draw(image)
+    centre = (STAND_IN_SIZE[0] // 2, STAND_IN_SIZE[1] // 2)
+    draw.text(
+        centre,
+        caption,
+        font=ImageFont.load_default(size=84),
+        fill="white",
+        anchor="mm",
+        stroke_width=3,
+        stroke_fill=(0, 0, 0),
+    )
+    draw.text(
+        (centre[0], centre[1] + 110),
+        "Stand-in image",
+        font=ImageFont.load_default(size=40),
+        fill="white",
+        anchor="mm",
+        stroke_width=2,
+        stroke_fill=(0, 0, 0),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def paragraphs_html(paragraphs):
+    return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo content read from the seeds: two articles, their two "
+        "organizations, the Postavy office record and five gallery photos. "
+        "Safe to run again: records that already exist are left as they are."
+    )
+
+    def handle(self, *args, **options):
+        # Existing rows are never updated: an editor may have corrected them
+        # since the first load, and their changes win.
+        with transaction.atomic():
+            counts = {
+                "organizations": self.load_organizations(),
+                "articles": self.load_articles(),
+                "office records": self.load_office(),
+                "photos": self.load_photos(),
+            }
+        for label, (created, kept) in counts.items():
+            self.stdout.write(f"{label}: {created} created, {kept} already there")
+        total = sum(created for created, _ in counts.values())
+        if total:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        else:
+            self.stdout.write("Demo content was already loaded; nothing changed.")
+
+    def load_organizations(self):
+        created = 0
+        for data in demo_content.ORGANIZATIONS:
+            fields = dict(data)
+            _, was_created = Organization.objects.get_or_create(
+                slug=fields.pop("slug"), defaults=fields
+            )
+            created += was_created
+        return created, len(demo_content.ORGANIZATIONS) - created
+
+    def load_articles(self):
+        created = 0
+        for data in demo_content.ARTICLES:
+            if Article.objects.filter(slug=data["slug"]).exists():
+                continue
+            Article.objects.create(
+                slug=data["slug"],
+                title=data["title"],
+                lead=data["lead"],
+                body=paragraphs_html(data["paragraphs"]),
+                status=Article.Status.PUBLISHED,
+                published_at=data["published_at"],
+                language=data["language"],
+                dateline=data["dateline"],
+                byline=data["byline"],
+                organization=Organization.objects.get(slug=data["organization"]),
+                view_count=data["view_count"],
+            )
+            created += 1
+        return created, len(demo_content.ARTICLES) - created
+
+    def load_office(self):
+        fields = dict(demo_content.OFFICE)
+        numbers = fields.pop("numbers")
+        if OfficeContact.objects.filter(slug=fields["slug"]).exists():
+            return 0, 1
+        # Only one office may be primary; one chosen by staff keeps its place.
+        fields["is_primary"] = not OfficeContact.objects.filter(
+            is_primary=True
+        ).exists()
+        office = OfficeContact.objects.create(**fields)
+        for order, (kind, number) in enumerate(numbers):
+            ContactNumber.objects.create(
+                contact=office, kind=kind, number=number, order=order
+            )
+        return 1, 0
+
+    def load_photos(self):
+        created = 0
+        for order, data in enumerate(demo_content.PHOTOS, start=1):
+            caption = data["caption"]
+            if Photo.objects.filter(caption=caption).exists():
+                continue
+            photo = Photo(
+                caption=caption,
+                alt_text=(
+                    f"Stand-in image for the photo “{caption}”: a plain colour "
+                    "gradient with the caption written on it."
+                ),
+                credit=demo_content.PHOTO_CREDIT,
+                order=order,
+            )
+            photo.image.save(
+                f"{slugify(caption)}-stand-in.jpg",
+                ContentFile(stand_in_jpeg(caption, data["colours"])),
+                save=False,
+            )
+            photo.save()
+            created += 1
+        return created, len(demo_content.PHOTOS) - created
