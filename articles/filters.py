@@ -1,0 +1,151 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Language, Organization
+
+# Readers type dates as the date pickers send them; other formats would let
+# "03/04/2023" mean different days to different readers.
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+
+
+def start_of_local_day(day):
+    """Return the instant the calendar day `day` begins in the site's time zone
+    (Europe/Minsk), or None for a day at the very edge of the calendar, where
+    there is no earlier article to exclude anyway."""
+    try:
+        start = datetime.datetime.combine(day, datetime.time.min)
+        return timezone.make_aware(start, timezone.get_default_timezone()).astimezone(
+            datetime.UTC
+        )
+    except OverflowError:
+        return None
+
+
+def start_of_next_local_day(day):
+    try:
+        return start_of_local_day(day + datetime.timedelta(days=1))
+    except OverflowError:
+        return None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        # The date picker only understands ISO dates, in any language.
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ArticleFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from = cleaned_data.get("date_from")
+        date_to = cleaned_data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error(
+                "date_to",
+                _("The end date must not be before the start date."),
+            )
+        return cleaned_data
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """The filters of /news/, the archives and the feeds.
+
+    Empty and unknown parameters are ignored; a value that is present but
+    wrong (an unknown organization, an impossible date) makes the form
+    invalid, and the caller shows the error instead of results."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        # A foreign key cannot repeat a row, so DISTINCT would be wasted work.
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        method="filter_date_from",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput,
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        method="filter_date_to",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput,
+    )
+    language = django_filters.ChoiceFilter(
+        label=_("Language"),
+        choices=Language.choices,
+        empty_label=_("Any language"),
+    )
+
+    class Meta:
+        model = Article
+        fields = ["q", "organization", "date_from", "date_to", "language"]
+        form = ArticleFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Article.objects.published().for_cards()
+        if data is not None:
+            data = self._without_empty_values(data)
+        super().__init__(data, queryset=queryset, **kwargs)
+
+    @staticmethod
+    def _without_empty_values(data):
+        """A copy of the query without blank values: `?organization=` or an
+        untouched form field means "no filter", not "an organization named ''"."""
+        if hasattr(data, "lists"):
+            items = data.lists()
+        else:
+            items = (
+                (key, value if isinstance(value, list | tuple) else [value])
+                for key, value in data.items()
+            )
+        cleaned = QueryDict(mutable=True)
+        for key, values in items:
+            values = [str(value) for value in values if str(value).strip()]
+            if values:
+                cleaned.setlist(key, values)
+        return cleaned
+
+    def filter_q(self, queryset, name, value):
+        """A plain fallback until full-text search arrives: every word must
+        appear, in any case, in the title, the lead or the body."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(lead__icontains=word)
+                | Q(body__icontains=word)
+            )
+        return queryset
+
+    def filter_date_from(self, queryset, name, value):
+        start = start_of_local_day(value)
+        if start is None:
+            return queryset
+        return queryset.filter(published_at__gte=start)
+
+    def filter_date_to(self, queryset, name, value):
+        end = start_of_next_local_day(value)
+        if end is None:
+            return queryset
+        return queryset.filter(published_at__lt=end)

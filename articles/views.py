@@ -1,0 +1,185 @@
+import datetime
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.generic import (
+    DayArchiveView,
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
+from django.views.generic.detail import SingleObjectMixin
+
+from .filters import ArticleFilter
+from .models import Article, Organization
+from .services import article_record_view
+
+
+class ArticleListMixin:
+    """What every filtered list of stories shares: published stories newest
+    first, the page size, the filter form, and status 400 with no results
+    when the form rejects a filter."""
+
+    template_name = "articles/article_list.html"
+    allow_empty = True
+
+    def get_filterset(self):
+        if not hasattr(self, "filterset"):
+            self.filterset = ArticleFilter(
+                self.request.GET,
+                queryset=Article.objects.published().for_cards(),
+                request=self.request,
+            )
+        return self.filterset
+
+    def filters_are_valid(self):
+        return self.get_filterset().is_valid()
+
+    def get_queryset(self):
+        filterset = self.get_filterset()
+        if not filterset.is_valid():
+            return filterset.queryset.none()
+        return filterset.qs
+
+    def get_paginate_by(self, queryset):
+        # A rejected filter has no results to page through, so `page=2` next
+        # to a bad date is still answered with the form and its error.
+        if not self.filters_are_valid():
+            return None
+        return settings.NEWSROOM_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.get_filterset()
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.filters_are_valid():
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ArticleArchiveMixin(ArticleListMixin):
+    """The date archives: periods are calendar days in the site's time zone
+    (Europe/Minsk); impossible dates are 404s."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    make_object_list = True
+
+    def get_dated_items(self):
+        try:
+            return super().get_dated_items()
+        except OverflowError:
+            # The neighbours of 9999-12-31 lie outside the calendar.
+            raise Http404(_("Date out of range")) from None
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    featured_count = 3
+    latest_count = 10
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stories = Article.objects.published().for_cards()
+        featured = list(stories.featured()[: self.featured_count])
+        # A featured story is already at the top; listing it twice wastes space.
+        context["featured"] = featured
+        context["latest"] = stories.exclude(pk__in=[story.pk for story in featured])[
+            : self.latest_count
+        ]
+        return context
+
+
+class ArticleListView(ArticleListMixin, ListView):
+    pass
+
+
+class ArticleYearArchiveView(ArticleArchiveMixin, YearArchiveView):
+    pass
+
+
+class ArticleMonthArchiveView(ArticleArchiveMixin, MonthArchiveView):
+    pass
+
+
+class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
+    pass
+
+
+class ArticleDetailView(DetailView):
+    """One article. Staff also see drafts, scheduled and expired articles, as
+    previews that are not counted, cached or indexed."""
+
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.visible_to(self.request.user).select_related(
+            "organization"
+        )
+
+    def get_url_date(self):
+        try:
+            return datetime.date(
+                int(self.kwargs["year"]),
+                int(self.kwargs["month"]),
+                int(self.kwargs["day"]),
+            )
+        except ValueError:
+            raise Http404(_("No article at this date.")) from None
+
+    def get_object(self, queryset=None):
+        url_date = self.get_url_date()
+        article = super().get_object(queryset)
+        published_on = timezone.localtime(
+            article.published_at, timezone.get_default_timezone()
+        ).date()
+        if published_on != url_date:
+            raise Http404(_("No article at this date."))
+        return article
+
+    def get(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        is_public = article.is_published()
+        if is_public and request.method == "GET":
+            article_record_view(article=article)
+        context = self.get_context_data(object=article, is_preview=not is_public)
+        response = self.render_to_response(context)
+        if not is_public:
+            add_never_cache_headers(response)
+        return response
+
+
+class OrganizationListView(ListView):
+    model = Organization
+    template_name = "articles/organization_list.html"
+    context_object_name = "organizations"
+
+
+class OrganizationDetailView(SingleObjectMixin, ListView):
+    """An organization and its published stories, newest first, paginated."""
+
+    template_name = "articles/organization_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object(queryset=Organization.objects.all())
+        return super().get(request, *args, **kwargs)
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_PAGE_SIZE
+
+    def get_queryset(self):
+        return self.object.articles.published().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organization"] = self.object
+        return context
