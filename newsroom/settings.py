@@ -3,7 +3,9 @@
 memory cache, debug on only when asked)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -61,14 +63,18 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "django_filters",
+    "csp",
+    "axes",
     "articles",
     "contacts",
     "gallery",
     "monitoring",
+    "backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -181,10 +189,91 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# django-axes checks for a lockout before any password is looked at; it needs
+# the request, which Django's login views pass to authenticate().
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 # --- Third party --------------------------------------------------------------
 
 FILTERS_EMPTY_CHOICE_LABEL = None
+
+# Media in S3-compatible object storage (django-storages) when a bucket is
+# named; otherwise on local disk under MEDIA_ROOT.
+NEWSROOM_S3_BUCKET = env_str("NEWSROOM_S3_BUCKET")
+MEDIA_ORIGINS = []
+if NEWSROOM_S3_BUCKET:
+    _s3_endpoint = env_str("NEWSROOM_S3_ENDPOINT_URL")
+    _s3_domain = env_str("NEWSROOM_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": NEWSROOM_S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": env_str("NEWSROOM_S3_REGION") or None,
+            # Empty keys leave boto3 to its own chain (instance role, ~/.aws).
+            "access_key": env_str("NEWSROOM_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("NEWSROOM_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": _s3_domain or None,
+            # Pages are cached and shared; signed URLs would expire inside them.
+            "querystring_auth": env_bool("NEWSROOM_S3_QUERYSTRING_AUTH", False),
+            # Never replace a file an older article may still point at.
+            "file_overwrite": False,
+        },
+    }
+    if _s3_domain:
+        MEDIA_ORIGINS = [f"https://{_s3_domain}"]
+    elif _s3_endpoint:
+        _endpoint = urlsplit(_s3_endpoint)
+        MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{NEWSROOM_S3_BUCKET}.s3.amazonaws.com"]
+
+# Content-Security-Policy (django-csp 4): nothing inline may run, nothing may
+# frame us, and forms post only to us. Images may also come from the media
+# bucket's origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Login throttling (django-axes): after this many wrong passwords for one
+# username from one address, that pair is locked out for the cool-off.
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For.
+# 0: the peer is the client and the header is ignored (a client could forge it).
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
+
+
+def client_ip_address(request):
+    """Return the client's address: the entry our nearest proxies appended to
+    X-Forwarded-For (entries further left are the client's own claims)."""
+    from django.conf import settings
+
+    proxies = settings.NEWSROOM_PROXY_COUNT
+    if proxies:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [address.strip() for address in forwarded if address.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 # --- Newsroom -----------------------------------------------------------------
 

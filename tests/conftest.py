@@ -34,6 +34,22 @@ def _static_without_collectstatic(settings):
 
 
 @pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch):
+    """django-axes (login throttling) refuses to authenticate without the
+    request, and the test client's login() calls authenticate() with none:
+    hand it one like the test client's own requests."""
+    from django.test import Client, RequestFactory
+
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/admin/login/"))
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
