@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from . import views
+from .feeds import NewsAtomFeed, NewsFeed
 
 app_name = "articles"
 
@@ -13,6 +14,8 @@ DAY = r"(?P<day>[0-9]{2})"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/", views.ArticleListView.as_view(), name="list"),
+    path("news/feed/", NewsFeed(), name="feed"),
+    path("news/feed/atom/", NewsAtomFeed(), name="feed-atom"),
     re_path(
         rf"^news/{YEAR}/$", views.ArticleYearArchiveView.as_view(), name="archive-year"
     ),

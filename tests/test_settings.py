@@ -50,7 +50,9 @@ def test_env_example_lists_every_variable_the_settings_read():
 
 
 def test_check_deploy_is_clean_with_production_variables():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=production_environment()
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

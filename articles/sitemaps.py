@@ -1,0 +1,76 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Article, Organization
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+    # Small sections keep each page's rendering (and memory) bounded; the
+    # index at /sitemap.xml lists them all.
+    limit = 5000
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .order_by("-published_at", "-pk")
+            .only("slug", "published_at", "updated_at")
+        )
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class OrganizationSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return Organization.objects.order_by("slug").only("slug")
+
+
+class ArchiveSitemap(Sitemap):
+    """One URL per month that has published news."""
+
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return list(Article.objects.published().datetimes("published_at", "month"))
+
+    def location(self, month):
+        return reverse(
+            "articles:archive-month",
+            kwargs={"year": month.year, "month": f"{month.month:02d}"},
+        )
+
+
+class PageSitemap(Sitemap):
+    """The fixed pages, in every interface language."""
+
+    changefreq = "daily"
+    priority = 0.6
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        return [
+            "articles:home",
+            "articles:list",
+            "articles:organization-list",
+            "contacts:list",
+            "gallery:list",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "organizations": OrganizationSitemap,
+    "archives": ArchiveSitemap,
+}
