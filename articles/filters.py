@@ -73,6 +73,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     organization = django_filters.ModelMultipleChoiceFilter(
         label=_("Organization"),
+        field_name="organization__slug",
         queryset=Organization.objects.all(),
         to_field_name="slug",
         # A foreign key cannot repeat a row, so DISTINCT would be wasted work.
