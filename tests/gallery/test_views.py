@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
@@ -116,12 +119,16 @@ def test_slider_shows_every_photo_with_a_visible_caption_in_one_query(
     assert 'loading="lazy"' in html
 
 
-def test_slider_is_a_scroll_snap_strip_without_script(make_photo):
+def test_slider_is_a_scroll_snap_strip_without_script_or_inline_style(make_photo):
     make_photo()
     html = render_slider()
-    assert "scroll-snap-type: x mandatory" in html
+    assert '<ul class="gallery-slider"' in html
     assert "<script" not in html
+    assert "<style" not in html and "style=" not in html
     assert 'href="/gallery/"' in html
+    stylesheet = Path(finders.find("css/site.css")).read_text()
+    rule = stylesheet[stylesheet.index(".gallery-slider {") :]
+    assert "scroll-snap-type: x mandatory" in rule[: rule.index("}")]
 
 
 def test_slider_renders_nothing_without_photos(db):
