@@ -91,6 +91,8 @@ class ContactNumber(models.Model):
         return self.number
 
     def clean(self):
+        if not self.number:
+            return  # the field's own "required" error already says so
         try:
             self.e164 = to_e164(self.number)
         except ValueError:
