@@ -992,3 +992,12 @@ def test_the_bad_request_page_renders_with_no_context_at_all():
 
     assert "Bad request" in page
     assert 'href="/"' in page
+
+
+def test_each_news_result_links_its_title_to_the_article(client, seed_article):
+    page = html(client.get("/news/"))
+
+    assert (
+        f'<h2 class="card-title"><a href="{seed_article.get_absolute_url()}">'
+        "A meeting of the SCO RATS Council</a></h2>"
+    ) in page
