@@ -1001,3 +1001,18 @@ def test_each_news_result_links_its_title_to_the_article(client, seed_article):
         f'<h2 class="card-title"><a href="{seed_article.get_absolute_url()}">'
         "A meeting of the SCO RATS Council</a></h2>"
     ) in page
+
+
+def test_an_article_page_tells_the_story_once_even_when_the_lead_repeats_it(
+    client, make_article
+):
+    article = make_article(
+        lead="The Council met in Almaty.",
+        body="<p>The Council met in Almaty.</p><p>It agreed a plan.</p>",
+    )
+
+    page = html(client.get(article.get_absolute_url()))
+
+    main = page[page.index("<main") : page.index("</main>")]
+    assert main.count("The Council met in Almaty.") == 1
+    assert '<meta name="description" content="The Council met in Almaty.">' in page
