@@ -258,6 +258,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Lockouts are still logged as warnings; this only drops the start-up banner
+# that every manage.py command would print.
+AXES_VERBOSE = False
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For.
 # 0: the peer is the client and the header is ignored (a client could forge it).
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
