@@ -1,7 +1,10 @@
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -454,3 +457,39 @@ def test_an_organization_with_a_real_logo_is_added(editor_client):
     belta = Organization.objects.get()
     assert belta.website == "https://www.belta.by"
     assert belta.logo.name.startswith("organizations/belta")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_save_that_races_another_waits_for_it_and_is_then_told(
+    editor, second_editor, make_article
+):
+    article = make_article(lead="Old lead.")
+    second_form = article_data(article.organization, article, lead="Second lead.")
+    responses = []
+
+    def second_editor_saves():
+        client = Client()
+        client.force_login(second_editor)
+        try:
+            responses.append(client.post(change_url(article), second_form))
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # The first editor's save is under way and holds the row...
+        Article.objects.select_for_update().get(pk=article.pk)
+        racer = threading.Thread(target=second_editor_saves)
+        racer.start()
+        racer.join(timeout=1)
+        assert racer.is_alive(), "the second save did not wait for the row"
+        # ...and commits its text as version 2.
+        Article.objects.filter(pk=article.pk).update(lead="First lead.", version=2)
+    racer.join(timeout=10)
+
+    assert responses[0].status_code == 200
+    assert "changed by someone else" in responses[0].content.decode()
+    article.refresh_from_db()
+    assert (article.lead, article.version) == ("First lead.", 2)
