@@ -50,6 +50,15 @@ def _client_login_passes_a_request(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A /ru/ or /be/ request leaves its language active on the test thread."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
