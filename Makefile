@@ -58,3 +58,10 @@ migrations-check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+
+# Load benchmark (issue 6): gunicorn with debug off against the Django ceiling,
+# wrk at 16 connections; writes bench/results/. SQLite in bench/bench.sqlite3
+# unless DATABASE_URL is set. BENCH_ARTICLES=100000 BENCH_DURATION=10 (seconds).
+.PHONY: bench
+bench: install messages
+	$(PY) -m bench.run
