@@ -1,7 +1,49 @@
+import datetime
+import json
+from itertools import groupby
+
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import QueryDict
+from django.templatetags.static import static
+from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import (
+    get_language,
+    get_language_from_path,
+    get_language_info,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from articles.models import Article
 
 register = template.Library()
+
+# The month counts change only when a story is published, scheduled or
+# expires; a few minutes' lag is the price of no query on most requests.
+ARCHIVE_MONTHS_CACHE_KEY = "articles:archive-months:v1"
+ARCHIVE_MONTHS_TIMEOUT = 5 * 60
+
+# The default share image and the publisher's logo (static/img/), with their
+# sizes, which link previews and schema.org want to know.
+SHARE_IMAGE = ("img/share-default.png", 1200, 630)
+LOGO_IMAGE = ("img/logo.png", 512, 512)
+
+# The same escapes as Django's json_script, so no string in the data can close
+# the <script> element or open a comment inside it.
+JSON_SCRIPT_ESCAPES = {
+    ord(">"): "\\u003E",
+    ord("<"): "\\u003C",
+    ord("&"): "\\u0026",
+}
 
 
 @register.simple_tag
@@ -9,3 +51,270 @@ def site_name():
     """The site's name from settings (NEWSROOM_SITE_NAME); no database, so
     even the error pages can show it."""
     return settings.NEWSROOM_SITE_NAME
+
+
+# --- The archive sidebar ----------------------------------------------------------
+
+# Django's own Belarusian catalogue gives the plain month names ("F") in the
+# genitive ("ліпеня 2023"); listing them here puts them in our catalogue, which
+# comes first (LOCALE_PATHS), with the nominative ("ліпень 2023").
+MONTH_NAMES = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+
+
+def archive_month_counts():
+    """Return [(year, month, count)] for every month with published news,
+    newest first: one grouped query, then cached. Months are calendar months
+    in the site's time zone (Europe/Minsk), like the archive addresses."""
+    counts = cache.get(ARCHIVE_MONTHS_CACHE_KEY)
+    if counts is None:
+        rows = (
+            Article.objects.published()
+            .order_by()
+            .annotate(
+                month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
+            )
+            .values("month")
+            .annotate(n=Count("pk"))
+            .order_by("-month")
+        )
+        counts = [(row["month"].year, row["month"].month, row["n"]) for row in rows]
+        cache.set(ARCHIVE_MONTHS_CACHE_KEY, counts, ARCHIVE_MONTHS_TIMEOUT)
+    return counts
+
+
+@register.inclusion_tag("articles/_archive_months.html")
+def archive_months():
+    """The news archive: each year with its months and how many stories
+    each holds, linking to the year and month archives."""
+    years = []
+    for year, months in groupby(archive_month_counts(), key=lambda row: row[0]):
+        months = [
+            {"date": datetime.date(year, month, 1), "count": n}
+            for _, month, n in months
+        ]
+        years.append(
+            {
+                "year": year,
+                "count": sum(month["count"] for month in months),
+                "months": months,
+            }
+        )
+    return {"years": years}
+
+
+# --- Addresses: canonical and in other languages -------------------------------
+
+
+def _absolute(request, url):
+    return request.build_absolute_uri(url)
+
+
+def _meaningful_query(context):
+    """The filters and page that change what a list shows, in a fixed order:
+    unknown parameters, empty values and page 1 are dropped."""
+    filterset = context.get("filter")
+    items = []
+    if filterset is not None and filterset.is_valid():
+        for name in filterset.filters:
+            values = sorted(set(filterset.data.getlist(name)))
+            items.extend((name, value) for value in values)
+    page_obj = context.get("page_obj")
+    if page_obj is not None and page_obj.number > 1:
+        items.append(("page", str(page_obj.number)))
+    return items
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page's one absolute address on the host that served it; lists keep
+    only their meaningful filters and page."""
+    request = context["request"]
+    query = QueryDict(mutable=True)
+    for name, value in _meaningful_query(context):
+        query.appendlist(name, value)
+    url = request.path + (f"?{query.urlencode()}" if query else "")
+    return _absolute(request, url)
+
+
+def path_in_language(path_info, language):
+    """The same page's path in `language`: English unprefixed, the others
+    under /ru/ and /be/ (page addresses are not themselves translated)."""
+    current = get_language_from_path(path_info)
+    if current and path_info.startswith(f"/{current}/"):
+        path_info = path_info[len(current) + 1 :]
+    if language != settings.LANGUAGE_CODE:
+        path_info = f"/{language}{path_info}"
+    return get_script_prefix().rstrip("/") + path_info
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context, keep_query=True):
+    """This page in each interface language, for the switcher and hreflang:
+    [{code, name, url, is_current}]."""
+    request = context["request"]
+    query = request.META.get("QUERY_STRING", "") if keep_query else ""
+    current = get_language()
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        url = path_in_language(request.path_info, code)
+        if query:
+            url = f"{url}?{query}"
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "absolute_url": _absolute(request, url),
+                "is_current": code == current,
+            }
+        )
+    return versions
+
+
+# --- Link previews and structured data ----------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context, article=None):
+    """The picture a link preview shows: the article's hero image, else its
+    organization's logo, else the site's default image. A dict of absolute
+    url, width, height (None when unknown), alt and whether it is large."""
+    request = context["request"]
+    if article is not None and article.hero_image:
+        return {
+            "url": _absolute(request, article.hero_image.url),
+            "width": article.hero_width,
+            "height": article.hero_height,
+            "alt": article.hero_alt_text or article.title,
+            "large": True,
+        }
+    if article is not None and article.organization.logo:
+        return {
+            "url": _absolute(request, article.organization.logo.url),
+            "width": None,
+            "height": None,
+            "alt": article.organization.name,
+            "large": False,
+        }
+    path, width, height = SHARE_IMAGE
+    return {
+        "url": _absolute(request, static(path)),
+        "width": width,
+        "height": height,
+        "alt": settings.NEWSROOM_SITE_NAME,
+        "large": True,
+    }
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> data block, escaped like
+    json_script. Browsers do not run data blocks, so the CSP (no inline
+    scripts) does not block it."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(JSON_SCRIPT_ESCAPES)),
+    )
+
+
+def _iso(moment):
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article):
+    """schema.org NewsArticle for one article page."""
+    request = context["request"]
+    url = canonical_url(context)
+    image = share_image(context, article)
+    logo_path, logo_width, logo_height = LOGO_IMAGE
+    publisher = {
+        "@type": "Organization",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": _absolute(request, path_in_language("/", get_language())),
+        "logo": {
+            "@type": "ImageObject",
+            "url": _absolute(request, static(logo_path)),
+            "width": logo_width,
+            "height": logo_height,
+        },
+    }
+    organization = article.organization
+    if article.byline:
+        author = {"@type": "Person", "name": article.byline}
+    else:
+        author = {
+            "@type": "Organization",
+            "name": organization.name,
+            "url": _absolute(request, organization.get_absolute_url()),
+        }
+    image_object = {"@type": "ImageObject", "url": image["url"]}
+    if image["width"] and image["height"]:
+        image_object.update(width=image["width"], height=image["height"])
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "description": article.lead,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(max(article.updated_at, article.published_at)),
+        "author": [author],
+        "publisher": publisher,
+        "sourceOrganization": {
+            "@type": "Organization",
+            "name": organization.name,
+            "alternateName": organization.native_name or organization.short_name,
+        },
+        "image": [image_object],
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "inLanguage": article.language,
+    }
+    if article.dateline:
+        data["dateline"] = article.dateline
+    if not article.lead:
+        del data["description"]
+    return json_ld_script(data)
+
+
+@register.simple_tag
+def filter_summary(filterset):
+    """What a valid filter narrows a list to, in words, so that each filtered
+    list has its own title: "BelTA, SCO RATS · from 1 July 2023 · “border”"."""
+    if filterset is None or not filterset.is_valid():
+        return ""
+    data = filterset.form.cleaned_data
+    parts = []
+    if data.get("organization"):
+        parts.append(", ".join(org.short_name for org in data["organization"]))
+    if data.get("language"):
+        parts.append(str(dict(settings.LANGUAGES).get(data["language"], "")))
+    if data.get("date_from"):
+        parts.append(_("from %(date)s") % {"date": date_format(data["date_from"])})
+    if data.get("date_to"):
+        parts.append(_("to %(date)s") % {"date": date_format(data["date_to"])})
+    if data.get("q"):
+        parts.append(_("“%(words)s”") % {"words": data["q"]})
+    return " · ".join(part for part in parts if part)
+
+
+# Open Graph names a locale, not a language; one country per interface language.
+OG_LOCALES = {"en": "en_US", "ru": "ru_RU", "be": "be_BY"}
+
+
+@register.filter
+def language_locale(code):
+    return OG_LOCALES.get(code, code)
