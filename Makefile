@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The page checkers the test suite runs (Nu HTML Checker, axe-core): tools/.
+CHECKERS := tools/node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Tests need a key because debug is off under test; never used in production.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-test-only-key}
 
-.PHONY: install run serve test lint format migrations-check check messages clean
+.PHONY: install checkers run serve test lint format migrations-check check messages clean
 
 install: $(STAMP)
 
@@ -17,6 +19,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the
+# machine's own Java runs vnu.jar. Without npm the checker tests say so and skip.
+checkers: $(CHECKERS)
+
+$(CHECKERS): tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tools --ignore-scripts --no-audit --no-fund --loglevel=error \
+		&& touch $(CHECKERS); \
+	else echo "npm not found: the HTML and accessibility checker tests will skip"; fi
 
 messages: install
 	$(PY) scripts/compile_messages.py
@@ -40,7 +52,7 @@ serve: install messages
 	if [ "$(DEMO)" = 1 ]; then $(PY) manage.py load_demo; fi; \
 	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
 
-test: install messages
+test: install messages checkers
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)

@@ -41,6 +41,21 @@ class DateInput(forms.DateInput):
         # The date picker only understands ISO dates, in any language.
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # A date box may only hold a real date: one the reader got wrong
+        # ("2023-13-45") goes back as typed, beside its error, in a text box.
+        if isinstance(value, str) and value and not self._is_iso_date(value):
+            context["widget"]["type"] = "text"
+        return context
+
+    @staticmethod
+    def _is_iso_date(value):
+        try:
+            return datetime.date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            return False
+
 
 class ArticleFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
