@@ -50,6 +50,12 @@ def _client_login_passes_a_request(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashers take a second a user by design; tests need no such cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _english_after_each_test():
     """A /ru/ or /be/ request leaves its language active on the test thread."""
     yield
