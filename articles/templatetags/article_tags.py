@@ -19,9 +19,9 @@ from django.utils.translation import (
     get_language,
     get_language_from_path,
     get_language_info,
+    gettext_noop,
 )
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from articles.models import Article
 

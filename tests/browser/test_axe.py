@@ -107,9 +107,7 @@ def test_the_article_pages_json_ld_is_not_blocked_by_the_csp(page, demo_site):
     assert page.console_errors == []
 
 
-def test_axe_reports_a_serious_violation_when_there_is_one(
-    page, demo_site, axe_source
-):
+def test_axe_reports_a_serious_violation_when_there_is_one(page, demo_site, axe_source):
     """The checks above cannot pass by checking nothing."""
     page.goto(demo_site + "/contacts/")
     page.evaluate(

@@ -1,0 +1,243 @@
+"""Three languages: English unprefixed, Russian under /ru/, Belarusian under
+/be/ — the interface, plural forms, dates, the switcher and the error pages."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import polib
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+from django.views import defaults
+
+from .public_pages import ROOT
+
+MINSK = ZoneInfo("Europe/Minsk")
+CATALOGS = {
+    language: ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    for language in ("ru", "be")
+}
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
+
+
+def html(response):
+    return response.content.decode()
+
+
+def navigation(response):
+    page = html(response)
+    start = page.index('<nav class="site-nav"')
+    return page[start : page.index("</nav>", start)]
+
+
+# --- The interface --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix, labels",
+    [
+        ("", ["News", "Organizations", "Gallery", "Contacts"]),
+        ("/ru", ["Новости", "Организации", "Галерея", "Контакты"]),
+        ("/be", ["Навіны", "Арганізацыі", "Галерэя", "Кантакты"]),
+    ],
+)
+def test_the_navigation_is_in_the_language_of_the_address(client, db, prefix, labels):
+    response = client.get(f"{prefix}/news/")
+
+    assert response.status_code == 200
+    nav = navigation(response)
+    for label, path in zip(
+        labels, ["news", "organizations", "gallery", "contacts"], strict=True
+    ):
+        assert f'<a href="{prefix}/{path}/"' in nav
+        assert f">{label}</a>" in nav
+
+
+def test_the_page_says_which_language_it_is_in(client, db):
+    assert '<html lang="ru">' in html(client.get("/ru/news/"))
+    assert '<html lang="be">' in html(client.get("/be/news/"))
+    assert '<html lang="en">' in html(client.get("/news/"))
+
+
+def test_the_russian_news_list_has_a_russian_title_form_and_sidebar(
+    client, make_article
+):
+    make_article(published_at=datetime(2023, 7, 6, 12, tzinfo=MINSK))
+
+    page = html(client.get("/ru/news/"))
+
+    assert "<title>Новости ·" in page
+    assert "Отбор новостей" in page
+    assert "Архив новостей" in page
+    assert "Перейти к основному содержанию" in page
+    assert "Filter the news" not in page
+
+
+# --- "N views" ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix, shown, expected",
+    [
+        ("", 1, "1 view"),
+        ("", 2, "2 views"),
+        ("/ru", 1, "1 просмотр"),
+        ("/ru", 3, "3 просмотра"),
+        ("/ru", 5, "5 просмотров"),
+        ("/ru", 11, "11 просмотров"),
+        ("/ru", 21, "21 просмотр"),
+        ("/ru", 170, "170 просмотров"),
+        ("/be", 1, "1 прагляд"),
+        ("/be", 22, "22 прагляды"),
+        ("/be", 12, "12 праглядаў"),
+        ("/be", 170, "170 праглядаў"),
+    ],
+)
+def test_the_view_count_uses_the_languages_plural_forms(
+    client, make_article, prefix, shown, expected
+):
+    # The page counts the reader's own view before showing the number.
+    article = make_article(view_count=shown - 1)
+
+    page = html(client.get(prefix + article.get_absolute_url()))
+
+    assert f'<span class="article-views">{expected}</span>' in page
+
+
+# --- Dates ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix, date, month",
+    [
+        ("", "6 July 2023", "News from July 2023"),
+        ("/ru", "6 июля 2023", "Новости: Июль 2023"),
+        ("/be", "6 ліпеня 2023", "Навіны: Ліпень 2023"),
+    ],
+)
+def test_dates_are_written_in_the_language_of_the_page(
+    client, make_article, prefix, date, month
+):
+    article = make_article(published_at=datetime(2023, 7, 6, 12, tzinfo=MINSK))
+
+    assert f">{date}</time>" in html(client.get(prefix + article.get_absolute_url()))
+    assert month in html(client.get(f"{prefix}/news/2023/07/"))
+
+
+# --- The language switcher ------------------------------------------------------
+
+
+def test_the_switcher_leads_to_the_same_page_with_its_filters_in_each_language(
+    client, db
+):
+    page = html(client.get("/news/2023/07/?organization=belta&q=border"))
+
+    switcher = page[page.index('<nav class="language-switcher"') :]
+    for code, name, prefix in [
+        ("en", "English", ""),
+        ("ru", "Русский", "/ru"),
+        ("be", "Беларуская", "/be"),
+    ]:
+        assert (
+            f'<a href="{prefix}/news/2023/07/?organization=belta&amp;q=border" '
+            f'hreflang="{code}" lang="{code}"'
+        ) in switcher
+        assert f">{name}</a>" in switcher
+
+
+def test_the_switcher_marks_the_current_language_and_leads_back_to_english(client, db):
+    page = html(client.get("/be/gallery/"))
+
+    assert (
+        '<a href="/be/gallery/" hreflang="be" lang="be" aria-current="true">'
+        "Беларуская</a>"
+    ) in page
+    assert '<a href="/gallery/" hreflang="en" lang="en">English</a>' in page
+
+
+def test_the_switcher_needs_no_cookie(client, db):
+    response = client.get("/news/")
+
+    assert response.cookies == {}
+
+
+# --- Error pages ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path, lang, heading, home",
+    [
+        ("/no-such-page/", "en", "Page not found", 'href="/"'),
+        ("/ru/no-such-page/", "ru", "Страница не найдена", 'href="/ru/"'),
+        ("/be/no-such-page/", "be", "Старонка не знойдзена", 'href="/be/"'),
+        ("/ru/news/2023/02/30/", "ru", "Страница не найдена", 'href="/ru/"'),
+    ],
+)
+def test_a_missing_page_is_in_the_language_of_its_address_with_a_way_home(
+    client, db, path, lang, heading, home
+):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    page = html(response)
+    assert f'<html lang="{lang}">' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert home in page
+    assert 'class="site-header"' in page
+
+
+@pytest.mark.parametrize(
+    "language, heading, home",
+    [
+        ("en", "Something went wrong", 'href="/"'),
+        ("ru", "Что-то пошло не так", 'href="/ru/"'),
+        ("be", "Нешта пайшло не так", 'href="/be/"'),
+    ],
+)
+def test_the_server_error_page_is_in_the_readers_language(language, heading, home):
+    with translation.override(language):
+        response = defaults.server_error(RequestFactory().get("/"))
+
+    page = html(response)
+    assert response.status_code == 500
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{heading}</h1>" in page
+    assert home in page
+
+
+# --- The catalogues -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["ru", "be"])
+def test_every_message_is_translated_with_three_plural_forms(language):
+    catalog = polib.pofile(str(CATALOGS[language]))
+
+    assert catalog.metadata["Plural-Forms"].startswith("nplurals=3;")
+    assert catalog.untranslated_entries() == []
+    assert catalog.fuzzy_entries() == []
+    for entry in catalog.translated_entries():
+        if entry.msgid_plural:
+            assert sorted(entry.msgstr_plural) == [0, 1, 2], entry.msgid
+            translations = list(entry.msgstr_plural.values())
+        else:
+            translations = [entry.msgstr]
+        for text in translations:
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(
+                PLACEHOLDER.findall(entry.msgid)
+            ), entry.msgid
+
+
+@pytest.mark.parametrize("language", ["ru", "be"])
+def test_the_catalogue_is_not_english_copied_over(language):
+    catalog = polib.pofile(str(CATALOGS[language]))
+    cyrillic = re.compile("[а-яёіў]", re.IGNORECASE)
+
+    copied = [
+        entry.msgid
+        for entry in catalog.translated_entries()
+        if not entry.msgid_plural and not cyrillic.search(entry.msgstr)
+    ]
+
+    # Symbols and proper names that stay as they are in every language.
+    assert set(copied) <= {"“%(words)s”"}, copied
