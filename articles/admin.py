@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList, IncorrectLookupParameters
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,6 +10,25 @@ from .models import Article, Organization
 
 # Editors type "www.belta.by"; read it as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ForgivingChangeList(ChangeList):
+    """Django's change list, but a lookup the database cannot take (the year
+    after 9999 in the date drill-down, year 1 moved to UTC, a NUL byte on
+    PostgreSQL) is treated like any other wrong lookup: the plain list with
+    a warning, not a server error."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 class StateListFilter(admin.SimpleListFilter):
@@ -48,6 +68,9 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "native_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
+
+    def get_changelist(self, request, **kwargs):
+        return ForgivingChangeList
 
 
 @admin.register(Article)
@@ -121,6 +144,9 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"))
     def state(self, article):
         return article.state
+
+    def get_changelist(self, request, **kwargs):
+        return ForgivingChangeList
 
     def save_model(self, request, obj, form, change):
         if change:

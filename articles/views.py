@@ -75,10 +75,15 @@ class ArticleArchiveMixin(ArticleListMixin):
 
     def get_dated_items(self):
         try:
-            return super().get_dated_items()
+            date_list, items, extra = super().get_dated_items()
         except OverflowError:
             # The neighbours of 9999-12-31 lie outside the calendar.
             raise Http404(_("Date out of range")) from None
+        # Addresses begin in year 1000 (articles.urls): no link to year 999.
+        for name in ("previous_year", "previous_month", "previous_day"):
+            if extra.get(name) and extra[name].year < 1000:
+                extra[name] = None
+        return date_list, items, extra
 
 
 class HomeView(TemplateView):
