@@ -107,7 +107,7 @@ class Result:
         if self.wrk is None:
             return self.problems
         if not self.wrk["requests"]:
-            self.problems.append("no request completed")
+            self.problems.append("no request completed within the run")
         if self.errors:
             self.problems.append(
                 f"{self.errors} socket errors {self.wrk['socket_errors']}"
@@ -185,6 +185,28 @@ def target_verdicts(results, worker_rss_mb=()):
     return verdicts
 
 
+_LOG_EVENTS = {
+    "worker timeouts (killed by gunicorn)": "WORKER TIMEOUT",
+    "500 responses logged": "Internal Server Error:",
+    "503 responses logged": "Service Unavailable:",
+    "workers booted": "Booting worker with pid",
+}
+
+
+def server_log_summary(text):
+    """How often the server log records each event worth knowing about."""
+    return {label: text.count(marker) for label, marker in _LOG_EVENTS.items()}
+
+
+def server_log_problems(summary):
+    """The failures among those events (booting a worker is not one)."""
+    return [
+        f"{count} {label}"
+        for label, count in summary.items()
+        if count and label != "workers booted"
+    ]
+
+
 def _fmt(value, spec):
     return "–" if value is None else format(value, spec)
 
@@ -228,12 +250,13 @@ def table(results):
     return "\n".join(lines)
 
 
-def markdown(meta, results, verdicts, memory):
+def markdown(meta, results, verdicts, memory, server_problems=()):
     """The whole report: what ran where, the table, the targets, memory."""
     lines = [f"# Newsroom bench, {meta['started']} ({meta['vendor']})", ""]
     lines += [f"- {key}: {value}" for key, value in meta.items()]
     lines += ["", table(results), ""]
     problems = [(r.name, p) for r in results for p in r.problems]
+    problems += [("server log", problem) for problem in server_problems]
     if problems:
         lines += ["## Problems", ""]
         lines += [f"- {name}: {problem}" for name, problem in problems]

@@ -13,7 +13,8 @@
 5. Prints the table and writes it to bench/results/<time>-<vendor>.md and .json.
 
 Settings (environment): BENCH_ARTICLES (100000), BENCH_DURATION (10),
-BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), DATABASE_URL.
+BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_TIMEOUT
+(10 seconds per request), DATABASE_URL.
 Exits 1 if any page answered other than expected or any request failed.
 """
 
@@ -213,15 +214,29 @@ def inspect_site(env):
 # --- Under gunicorn ---------------------------------------------------------------
 
 
-def fetch(port, path):
+def fetch(port, path, timeout=60):
     """(status, body bytes) of one plain GET, redirects not followed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("GET", path, headers={"Host": "127.0.0.1"})
         response = conn.getresponse()
         return response.status, len(response.read())
     finally:
         conn.close()
+
+
+def drain(port, limit=120):
+    """Wait for requests wrk left in flight to finish, so a slow page's
+    backlog is not charged to the next page: until the ceiling answers fast."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            fetch(port, "/__ceiling__/", timeout=limit)
+        except OSError:
+            continue
+        if time.monotonic() - started < 0.2:
+            return
 
 
 class Gunicorn:
@@ -289,10 +304,13 @@ class MemoryWatch(threading.Thread):
             self.peak = max([self.peak, *sample.values()])
 
 
-def run_wrk(wrk, port, path, seconds, connections, threads):
+def run_wrk(wrk, port, path, seconds, connections, threads, timeout):
+    # wrk leaves requests slower than --timeout out of the latency figures, so
+    # the timeout is generous: a slow page must show in p99, not vanish.
     url = f"http://127.0.0.1:{port}{path}"
     command = [
-        wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url
+        wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+        f"--timeout={timeout}s", "--latency", url,
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return done.stdout
@@ -307,6 +325,7 @@ def main():
     warmup = setting("BENCH_WARMUP", 2)
     connections = setting("BENCH_CONNECTIONS", 16)
     threads = setting("BENCH_THREADS", 2)
+    timeout = setting("BENCH_TIMEOUT", 10)
     database_url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
     )
@@ -331,15 +350,22 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{started:%Y%m%dT%H%M%SZ}-{vendor}"
     port = free_port()
-    with Gunicorn(env, port, RESULTS / f"{stem}-gunicorn.log") as server:
+    log_path = RESULTS / f"{stem}-gunicorn.log"
+    with Gunicorn(env, port, log_path) as server:
         log(f"gunicorn on 127.0.0.1:{port}, workers {sorted(server.workers_rss_mb())}")
         watch = MemoryWatch(server)
         watch.start()
         for result in results:
-            result.status, result.bytes = fetch(port, result.path)
-            run_wrk(wrk, port, result.path, warmup, connections, threads)
-            output = run_wrk(wrk, port, result.path, duration, connections, threads)
+            try:
+                result.status, result.bytes = fetch(port, result.path)
+            except OSError as error:
+                log(f"{result.name}: no answer ({error})")
+                drain(port)
+            load = (connections, threads, timeout)
+            run_wrk(wrk, port, result.path, warmup, *load)
+            output = run_wrk(wrk, port, result.path, duration, *load)
             result.wrk = report.parse_wrk(output)
+            drain(port)
             log(
                 f"{result.name}: {result.status}, "
                 f"{result.wrk['requests_per_second']:,.0f} req/s, "
@@ -352,10 +378,12 @@ def main():
     ceiling = report.apply_ratios(results)
     for result in results:
         result.check()
+    server_log = report.server_log_summary(log_path.read_text(errors="replace"))
     memory = {
         "workers now (MB)": ", ".join(f"{mb:.0f}" for mb in sorted(final_rss.values())),
         "largest worker seen during the run (MB)": f"{watch.peak:.0f}",
-        "worker processes seen (recycled by max_requests)": len(watch.pids),
+        "worker processes seen (max_requests recycles them)": len(watch.pids),
+        **server_log,
     }
     verdicts = report.target_verdicts(results, [watch.peak, *final_rss.values()])
     meta = {
@@ -364,17 +392,18 @@ def main():
         "database": database_url.split("@")[-1],
         "articles": f"{counts['articles']:,} ({counts['published']:,} published, "
         f"{counts['bench_articles']:,} from bench organizations)",
-        "load": f"wrk -t{threads} -c{connections}, {warmup}s warm-up, {duration}s "
-        "measured per page",
+        "load": f"wrk -t{threads} -c{connections} --timeout {timeout}s, {warmup}s "
+        f"warm-up, {duration}s measured per page",
         "ceiling": f"{ceiling_bytes:,} bytes (as /news/), "
         + (f"{ceiling:,.0f} req/s mean of first and last run" if ceiling else "none"),
         "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, "
         f"load average {load_at_start:.2f} at the start, "
         f"{os.getloadavg()[0]:.2f} at the end",
         "commit": _git_commit(),
-        "server log": str((RESULTS / f"{stem}-gunicorn.log").relative_to(ROOT)),
+        "server log": str(log_path.relative_to(ROOT)),
     }
-    text = report.markdown(meta, results, verdicts, memory)
+    server_problems = report.server_log_problems(server_log)
+    text = report.markdown(meta, results, verdicts, memory, server_problems)
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(
         json.dumps(
@@ -390,6 +419,7 @@ def main():
                     "peak_worker_mb": watch.peak,
                     "worker_processes_seen": len(watch.pids),
                 },
+                "server_log": server_log,
             },
             indent=2,
             default=str,
@@ -397,7 +427,8 @@ def main():
     )
     print(text)
     log(f"written to {(RESULTS / stem).relative_to(ROOT)}.md and .json")
-    return 1 if any(r.problems for r in results) else 0
+    failed = any(r.problems for r in results) or server_problems
+    return 1 if failed else 0
 
 
 def _git_commit():

@@ -156,7 +156,7 @@ def test_a_wrong_status_failed_responses_and_socket_errors_are_problems():
         "2 socket errors {'connect': 0, 'read': 0, 'write': 0, 'timeout': 2}",
         "3 responses were 4xx/5xx under load",
     ]
-    assert idle.check() == ["no request completed"]
+    assert idle.check() == ["no request completed within the run"]
 
 
 def verdicts_for(*results, rss=()):
@@ -256,3 +256,22 @@ def test_the_site_is_still_there_beside_the_ceiling(bench_urls, client, db):
 
 def test_only_the_bench_serves_the_ceiling(client, db):
     assert client.get("/__ceiling__/").status_code == 404
+
+
+def test_worker_timeouts_and_server_errors_in_the_log_are_problems():
+    log = (
+        "[INFO] Booting worker with pid: 11\n"
+        "[INFO] Booting worker with pid: 12\n"
+        "[CRITICAL] WORKER TIMEOUT (pid:11)\n"
+        "Internal Server Error: /news/\n"
+        "Not Found: /news/\n"
+    )
+
+    summary = report.server_log_summary(log)
+
+    assert summary["workers booted"] == 2
+    assert report.server_log_problems(summary) == [
+        "1 worker timeouts (killed by gunicorn)",
+        "1 500 responses logged",
+    ]
+    assert report.server_log_problems(report.server_log_summary("Not Found: /x")) == []
