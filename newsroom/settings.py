@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_prose_editor",
+    "simple_history",
     "articles",
     "contacts",
     "gallery",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Records who made each revision (django-simple-history), inlines included.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
