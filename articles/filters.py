@@ -2,11 +2,11 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Article, Language, Organization
 
 # Readers type dates as the date pickers send them; other formats would let
@@ -144,15 +144,9 @@ class ArticleFilter(django_filters.FilterSet):
         return cleaned
 
     def filter_q(self, queryset, name, value):
-        """A plain fallback until full-text search arrives: every word must
-        appear, in any case, in the title, the lead or the body."""
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(lead__icontains=word)
-                | Q(body__icontains=word)
-            )
-        return queryset
+        """Full-text search in the title, lead and body, best match first
+        (articles/search.py). Filters applied after it keep that order."""
+        return search.search(queryset, value)
 
     def filter_date_from(self, queryset, name, value):
         start = start_of_local_day(value)

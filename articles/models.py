@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import SanitizedHTMLField
+from .search import PostgresGinIndex
 
 
 class Language(models.TextChoices):
@@ -86,7 +88,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a list card shows, in one query with its organization."""
-        return self.select_related("organization").newest_first()
+        # The search vector is the database's business, and large.
+        return (
+            self.select_related("organization")
+            .defer("search_vector")
+            .newest_first()
+        )
 
     def featured(self):
         return self.filter(is_featured=True)
@@ -177,6 +184,10 @@ class Article(models.Model):
     # Bumped on every save; an edit form carries the version it was opened
     # at, so a save over someone else's newer save is refused, not lost.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Derived by the database from the title, lead and body: a trigger keeps
+    # it current on PostgreSQL, whatever Django writes here; SQLite leaves it
+    # empty and searches an FTS5 table instead (see articles/search.py).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -195,6 +206,9 @@ class Article(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "-published_at"], name="article_status_published_idx"
+            ),
+            PostgresGinIndex(
+                fields=["search_vector"], name="article_search_vector_idx"
             ),
         ]
 

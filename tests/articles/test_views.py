@@ -354,7 +354,7 @@ def test_news_filters_by_words(client, make_article):
 
     response = client.get("/news/?q=almaty")
 
-    assert "Security forum in Almaty" in html(response)
+    assert "Security forum in <mark>Almaty</mark>" in html(response)
     assert "Harvest news" not in html(response)
 
 
