@@ -2,6 +2,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .fields import ResponsiveImageField
+
 
 class PhotoQuerySet(models.QuerySet):
     def in_order(self):
@@ -9,7 +11,7 @@ class PhotoQuerySet(models.QuerySet):
 
 
 class Photo(models.Model):
-    image = models.ImageField(
+    image = ResponsiveImageField(
         _("image"),
         upload_to="gallery/%Y/%m/",
         width_field="width",
@@ -28,6 +30,8 @@ class Photo(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Filled in by the image field: the sizes and formats pages show.
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PhotoQuerySet.as_manager()
 
