@@ -77,3 +77,11 @@ clean:
 .PHONY: bench
 bench: install messages
 	$(PY) -m bench.run
+
+# Load run (issue 5): `make serve` on a free loopback port with the demo content
+# (its own SQLite unless DATABASE_URL is set), then wrk (apt-get install wrk)
+# with 50 connections for 60 s round the public pages. Fails on any socket
+# error, timeout or non-2xx/3xx answer. LOADTEST_DURATION, _CONNECTIONS, _THREADS.
+.PHONY: loadtest
+loadtest: install messages
+	$(PY) loadtest/run.py
