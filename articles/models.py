@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gallery.fields import ResponsiveImageField
+
 from .fields import SanitizedHTMLField
 from .search import PostgresGinIndex
 
@@ -39,12 +41,15 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind)
     country = models.CharField(_("country"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
+    logo = ResponsiveImageField(
         _("logo"),
         upload_to="organizations/",
         blank=True,
+        renditions_field="logo_renditions",
         help_text=_("Optional. PNG or JPEG, at most 10 MB."),
     )
+    # Filled in by the logo field: the sizes and formats pages show.
+    logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ("name",)
@@ -150,10 +155,11 @@ class Article(models.Model):
     dateline = models.CharField(
         _("dateline place"), max_length=100, blank=True, help_text=_("E.g. Almaty.")
     )
-    hero_image = models.ImageField(
+    hero_image = ResponsiveImageField(
         _("hero image"),
         upload_to="articles/%Y/%m/",
         blank=True,
+        renditions_field="hero_renditions",
         width_field="hero_width",
         height_field="hero_height",
         help_text=_("JPEG, PNG or WebP, at most 10 MB."),
@@ -168,6 +174,8 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the image for readers who cannot see it."),
     )
+    # Filled in by the hero image field: the sizes and formats pages show.
+    hero_renditions = models.JSONField(default=dict, blank=True, editable=False)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
     is_featured = models.BooleanField(_("featured"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
