@@ -69,6 +69,24 @@ class Organization(models.Model):
         return self.native_name or self.name
 
 
+class Event(models.Model):
+    """One happening told by several sources: its articles are their reports.
+
+    Editors link reports in the admin (articles.services); each article page
+    lists the other published reports under "Also reported by"."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return _("Event %(number)s") % {"number": self.pk}
+
+
 class ArticleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Article.Status.PUBLISHED)
@@ -102,6 +120,28 @@ class ArticleQuerySet(models.QuerySet):
 
     def featured(self):
         return self.filter(is_featured=True)
+
+    def reporting_the_same_event_as(self, article):
+        """The other reports of `article`'s event (none, and no query, when it
+        is not linked to an event)."""
+        if article.event_id is None:
+            return self.none()
+        return self.filter(event_id=article.event_id).exclude(pk=article.pk)
+
+    def same_event_candidates(self, article, *, window):
+        """Stories that may report the same event as `article`: told by other
+        organizations, published within `window` of it, and not linked to it
+        yet."""
+        candidates = self.exclude(organization_id=article.organization_id).filter(
+            published_at__range=(
+                article.published_at - window,
+                article.published_at + window,
+            )
+        )
+        if article.event_id is not None:
+            candidates = candidates.exclude(event_id=article.event_id)
+        return candidates
+
 
 
 class Article(models.Model):
@@ -149,6 +189,18 @@ class Article(models.Model):
         help_text=_("The source of the story."),
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    # Set only through articles.services, never by the edit form: an editor's
+    # save must not undo a link made while the form was open.
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles",
+        verbose_name=_("event"),
+        help_text=_("Reports of the same event by other sources."),
+    )
     language = models.CharField(
         _("language"), max_length=2, choices=Language, default=Language.ENGLISH
     )

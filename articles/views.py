@@ -162,6 +162,16 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # One query, and none for a story no other source reported.
+        context["also_reported_by"] = list(
+            Article.objects.published()
+            .reporting_the_same_event_as(self.object)
+            .for_cards()
+        )
+        return context
+
 
 class OrganizationListView(ListView):
     model = Organization
