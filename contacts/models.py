@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .phones import to_e164
 
@@ -33,6 +34,7 @@ class OfficeContact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfficeContactQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("office contact revision"))
 
     class Meta:
         ordering = ("-is_primary", "name")
@@ -81,6 +83,8 @@ class ContactNumber(models.Model):
     )
     e164 = models.CharField(_("international form"), max_length=20, editable=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords(verbose_name=_("phone or fax number revision"))
 
     class Meta:
         ordering = ("order", "pk")

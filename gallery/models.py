@@ -1,6 +1,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import ResponsiveImageField
 
@@ -34,6 +35,7 @@ class Photo(models.Model):
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PhotoQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("photo revision"))
 
     class Meta:
         ordering = ("order", "pk")
