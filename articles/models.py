@@ -111,10 +111,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a list card shows, in one query with its organization."""
-        # The search vector is the database's business, and large.
+        # The search vectors are the database's business, and large.
         return (
             self.select_related("organization")
-            .defer("search_vector")
+            .defer("search_vector", "search_rank_vector")
             .newest_first()
         )
 
@@ -141,7 +141,6 @@ class ArticleQuerySet(models.QuerySet):
         if article.event_id is not None:
             candidates = candidates.exclude(event_id=article.event_id)
         return candidates
-
 
 
 class Article(models.Model):
@@ -248,6 +247,9 @@ class Article(models.Model):
     # it current on PostgreSQL, whatever Django writes here; SQLite leaves it
     # empty and searches an FTS5 table instead (see articles/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
+    # The title and lead alone, small enough to stay in the row: ranking
+    # thousands of matches reads it without fetching the large vector above.
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

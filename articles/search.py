@@ -2,28 +2,37 @@
 archives and the feeds.
 
 PostgreSQL (production) uses its own full-text search. Each article row
-carries `search_vector`, a tsvector that a trigger (installed by migration
-0004) recomputes whenever the title, lead, body or language is written, by
-any route: save(), the admin, bulk_create (seed_bench), update(), raw SQL.
-Title words weigh A, the lead's B, the body's C, and the text-search
-configuration follows the article's language: `english`, `russian`, or
-`simple` for Belarusian, which PostgreSQL has no dictionary for. A query is
-parsed with websearch_to_tsquery, which accepts anything a reader types
-(quotes, `-`, `or`, stray operators) without a syntax error, once per
-configuration, and each row is matched against the query parsed with its
-own configuration, so English stems find English stories and Russian stems
-Russian ones. A GIN index on the vector answers the match (and so the
-pagination count), and only the shown page gets headlines: PostgreSQL
-evaluates costly output columns after ORDER BY ... LIMIT.
+carries `search_vector`, a tsvector that a trigger (migrations 0004 and 0008)
+recomputes whenever the title, lead, body or language is written, by any
+route: save(), the admin, bulk_create (seed_bench), update(), raw SQL.
+Title words weigh A, the lead's B, the body's C (tags stripped), and the
+text-search configuration follows the article's language: `english`,
+`russian`, or `simple` for Belarusian, which PostgreSQL has no dictionary
+for. A query is parsed with websearch_to_tsquery, which accepts anything a
+reader types (quotes, `-`, `or`, stray operators, emoji) without a syntax
+error, once per configuration, and each row is matched against the query
+parsed with its own configuration, so English stems find English stories and
+Russian stems Russian ones; a query of stop words only matches nothing.
+
+A GIN index on the vector finds the matches, for the page and for the
+pagination count. Ranking reads `search_rank_vector`, the title and lead
+alone (A and B): small enough to stay in the row, whereas the full vector is
+stored out of line and reading it for each of 20,000 matches of a common
+word tripled the query's time. A story matching in its title ranks above one
+matching in its lead, which ranks above one matching only in its body; equal
+ranks go newest first. Headlines are computed for the shown page only:
+PostgreSQL evaluates costly output columns after ORDER BY ... LIMIT.
 
 SQLite (development, `make run`) has no tsvector; it keeps an FTS5 index
 instead, `articles_article_fts`, maintained by triggers in the same way.
 FTS5's unicode61 tokenizer folds case in every script, which SQLite's LIKE
-and lower() do only for ASCII, so "ГРАНИЦА" finds "граница". Every word of
-the query must begin a word of the title, lead or body; stories with all the
-words in the title come first, then the newest. Tags are stripped from the
-body by a Python SQL function registered on each Django connection, so
-writing articles needs Django's connection (a bare sqlite3 shell cannot).
+and lower() do only for ASCII, so "ГРАНИЦА" finds "граница"; and unlike a
+LIKE or REGEXP scan (3 to 5 seconds at 100,000 articles) it uses an index.
+Every word of the query must begin a word of the title, lead or body;
+stories with all the words in the title come first, then the newest. Tags
+are stripped from the body by a Python SQL function registered on each
+Django connection, so writing articles needs Django's connection (a bare
+sqlite3 shell cannot).
 
 Highlighting is plain text with private-use sentinels around matched words
 (ts_headline on PostgreSQL, a regular expression on SQLite), turned into
@@ -50,8 +59,9 @@ from django.utils.safestring import mark_safe
 # language is indexed and searched with `simple` (no stemming, no stop words).
 CONFIGS = {"en": "english", "ru": "russian"}
 DEFAULT_CONFIG = "simple"
-# ts_rank weights for D, C, B, A: the title (A) outweighs the lead (B),
-# which outweighs the body (C). They are PostgreSQL's defaults, spelled out.
+# ts_rank weights for D, C, B, A: the title (A) outweighs the lead (B). The
+# ranking vector holds no body words, so a body-only match ranks 0, below
+# both. They are PostgreSQL's defaults, spelled out.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # A longer query adds cost, not precision; the rest is ignored.
 MAX_QUERY_LENGTH = 1000
@@ -81,64 +91,7 @@ class PostgresGinIndex(GinIndex):
         return super().remove_sql(model, schema_editor, **kwargs)
 
 
-POSTGRES_INSTALL = [
-    # Tags become spaces so words either side of </p><p> stay apart.
-    f"""
-    CREATE OR REPLACE FUNCTION articles_article_search_vector() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    DECLARE
-        config regconfig := CASE NEW.language
-            WHEN 'en' THEN 'pg_catalog.{CONFIGS["en"]}'
-            WHEN 'ru' THEN 'pg_catalog.{CONFIGS["ru"]}'
-            ELSE 'pg_catalog.{DEFAULT_CONFIG}'
-        END;
-    BEGIN
-        NEW.search_vector :=
-            setweight(to_tsvector(config, coalesce(NEW.title, '')), 'A')
-            || setweight(to_tsvector(config, coalesce(NEW.lead, '')), 'B')
-            || setweight(to_tsvector(config, regexp_replace(
-                coalesce(NEW.body, ''), '<[^>]*>', ' ', 'g')), 'C');
-        RETURN NEW;
-    END;
-    $$
-    """,
-    """
-    CREATE TRIGGER articles_article_search_vector_insert
-    BEFORE INSERT ON articles_article
-    FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector()
-    """,
-    # Saving an article rewrites every column, the vector included; the
-    # vector is recomputed only when its sources change or someone writes
-    # the vector itself (it is derived, never set by hand), so view counts
-    # and unchanged saves cost nothing extra.
-    """
-    CREATE TRIGGER articles_article_search_vector_update
-    BEFORE UPDATE ON articles_article
-    FOR EACH ROW
-    WHEN (
-        (OLD.title, OLD.lead, OLD.body, OLD.language)
-            IS DISTINCT FROM (NEW.title, NEW.lead, NEW.body, NEW.language)
-        OR NEW.search_vector IS NULL
-        OR NEW.search_vector IS DISTINCT FROM OLD.search_vector
-    )
-    EXECUTE FUNCTION articles_article_search_vector()
-    """,
-]
-POSTGRES_UNINSTALL = [
-    "DROP TRIGGER IF EXISTS articles_article_search_vector_update ON articles_article",
-    "DROP TRIGGER IF EXISTS articles_article_search_vector_insert ON articles_article",
-    "DROP FUNCTION IF EXISTS articles_article_search_vector()",
-]
-# The update trigger recomputes a vector set to NULL.
-POSTGRES_REINDEX = "UPDATE articles_article SET search_vector = NULL"
-
-SQLITE_TABLE = f"""
-    CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
-        title, lead, body,
-        content='',
-        tokenize='unicode61 remove_diacritics 0'
-    )
-"""
+# As migration 0004 creates them; restore_sqlite_triggers puts them back.
 # A contentless FTS5 table forgets what it indexed, so a row is removed by
 # repeating exactly the text it was added with: newsroom_plain_text is
 # deterministic, and changing it means reindexing (reindex_sqlite).
@@ -192,40 +145,6 @@ def register_sqlite_functions(sender=None, connection=None, **kwargs):
         )
 
 
-def install(schema_editor):
-    """Create the trigger (PostgreSQL) or the FTS5 table and its triggers
-    (SQLite). Migration 0004 runs this; reindex() fills them."""
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        for statement in POSTGRES_INSTALL:
-            schema_editor.execute(statement, params=None)
-    elif connection.vendor == "sqlite":
-        _require_fts5(connection)
-        schema_editor.execute(SQLITE_TABLE, params=None)
-        for statement in SQLITE_TRIGGERS.values():
-            schema_editor.execute(statement, params=None)
-
-
-def uninstall(schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        for statement in POSTGRES_UNINSTALL:
-            schema_editor.execute(statement, params=None)
-    elif connection.vendor == "sqlite":
-        for name in SQLITE_TRIGGERS:
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}", params=None)
-        schema_editor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}", params=None)
-
-
-def reindex(connection):
-    """Recompute every article's search index entry from its text."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(POSTGRES_REINDEX)
-    elif connection.vendor == "sqlite":
-        reindex_sqlite(connection)
-
-
 def reindex_sqlite(connection):
     connection.ensure_connection()
     register_sqlite_functions(connection=connection)
@@ -256,18 +175,6 @@ def restore_sqlite_triggers(sender=None, using="default", **kwargs):
         for statement in SQLITE_TRIGGERS.values():
             cursor.execute(statement)
     reindex_sqlite(connection)
-
-
-def _require_fts5(connection):
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA compile_options")
-        options = {row[0] for row in cursor.fetchall()}
-    if "ENABLE_FTS5" not in options:
-        raise RuntimeError(
-            "This Python's SQLite was built without FTS5, which Newsroom's "
-            "search needs. Use a Python build with FTS5 (python.org, Debian, "
-            "Ubuntu and Homebrew builds have it) or PostgreSQL (DATABASE_URL)."
-        )
 
 
 # --- Queries ------------------------------------------------------------------------
@@ -307,7 +214,9 @@ def _search_postgres(queryset, text):
         matches |= Q(language=language, search_vector=queries[config])
 
     def rank(config):
-        return SearchRank(F("search_vector"), queries[config], weights=RANK_WEIGHTS)
+        return SearchRank(
+            F("search_rank_vector"), queries[config], weights=RANK_WEIGHTS
+        )
 
     def headline(field):
         return _by_language(

@@ -2,11 +2,26 @@
 
 from django.db import migrations
 
-from articles import search
+from articles.search import register_sqlite_functions
 
 
 def reindex(apps, schema_editor):
-    search.reindex(schema_editor.connection)
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The update trigger recomputes a vector set to NULL.
+            cursor.execute("UPDATE articles_article SET search_vector = NULL")
+        elif connection.vendor == "sqlite":
+            register_sqlite_functions(connection=connection)
+            cursor.execute(
+                "INSERT INTO articles_article_fts (articles_article_fts) "
+                "VALUES ('delete-all')"
+            )
+            cursor.execute(
+                "INSERT INTO articles_article_fts (rowid, title, lead, body) "
+                "SELECT id, title, lead, newsroom_plain_text(body) "
+                "FROM articles_article"
+            )
 
 
 class Migration(migrations.Migration):
