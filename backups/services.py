@@ -30,6 +30,8 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from gallery.images import rendition_names
+
 FORMAT = "newsroom-site-backup"
 FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -171,6 +173,19 @@ def _referenced_files(model_list):
                 if name not in seen:
                     seen.add(name)
                     yield f"{model._meta.label}.{field.name}", field.storage, name
+            # An image's renditions (gallery.fields) are named in a JSON
+            # field beside it: files the row names too.
+            renditions_field = getattr(field, "renditions_field", None)
+            if renditions_field:
+                records = model._base_manager.order_by("pk").values_list(
+                    renditions_field, flat=True
+                )
+                label = f"{model._meta.label}.{field.name}"
+                for record in records:
+                    for name in rendition_names(record):
+                        if name not in seen:
+                            seen.add(name)
+                            yield label, field.storage, name
 
 
 def _export_media(directory, model_list):

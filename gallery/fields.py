@@ -112,9 +112,7 @@ class ResponsiveImageField(models.ImageField):
         still shows that master. The master itself stays: an old revision
         may bring it back, and its renditions are then made again."""
         model = type(instance)
-        doomed = set(images.rendition_names(record)) - set(
-            images.rendition_names(keep)
-        )
+        doomed = set(images.rendition_names(record)) - set(images.rendition_names(keep))
         if not doomed:
             return
         using = using or instance._state.db or "default"

@@ -187,9 +187,7 @@ def write_renditions(storage, master_name, image):
             # One resize from the (possibly huge) master, the rest from that:
             # as sharp to the eye and several times quicker.
             source = largest or image
-            resized = source.resize(
-                size, Image.Resampling.LANCZOS, reducing_gap=3.0
-            )
+            resized = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
         largest = largest or resized
         for kind in ("webp", fallback):
             fmt, options = RENDITION_ENCODING[kind]

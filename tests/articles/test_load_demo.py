@@ -215,7 +215,21 @@ def test_the_photos_are_honest_stand_ins_with_the_seed_captions_in_order(
         with Image.open(photo.image.path) as image:
             assert image.format == "JPEG"
             assert image.size == (1200, 800)
-    assert len(media_files(settings)) == 5
+    uploads = [p for p in media_files(settings) if "renditions" not in p.parts]
+    assert len(uploads) == 5
+    for photo in photos:
+        renditions = [
+            (width, Path(settings.MEDIA_ROOT) / name)
+            for kind in photo.renditions["files"].values()
+            for width, name in kind
+        ]
+        # Four widths (320, 640, 960 and its own 1200), each as WebP and JPEG.
+        assert sorted((width, path.suffix) for width, path in renditions) == [
+            (width, suffix)
+            for width in (320, 640, 960, 1200)
+            for suffix in (".jpg", ".webp")
+        ]
+        assert all(path.is_file() for _, path in renditions)
 
 
 def test_the_demo_pages_show_the_loaded_content(loaded, client):

@@ -28,10 +28,19 @@ def test_it_shows_every_photo_as_a_lazy_figure_with_size_and_alt(client, make_ph
     response = client.get(reverse("gallery:list"))
     assert response.status_code == 200
     assert "gallery/photo_list.html" in [t.name for t in response.templates]
+    jpeg, webp = (
+        "/media/" + photo.renditions["files"][kind][0][1] for kind in ("jpeg", "webp")
+    )
+    sizes = (
+        "(min-width: 72rem) 52rem, (min-width: 60rem) calc(100vw - 20rem), "
+        "calc(100vw - 2rem)"
+    )
     assertContains(
         response,
-        f'<img src="{photo.image.url}" alt="The river embankment" loading="lazy"'
-        ' width="64" height="48">',
+        f'<picture><source type="image/webp" srcset="{webp} 64w" sizes="{sizes}">'
+        f'<img src="{jpeg}" srcset="{jpeg} 64w" sizes="{sizes}"'
+        ' alt="The river embankment" width="64" height="48" loading="lazy"'
+        ' decoding="async"></picture>',
         html=True,
     )
 
