@@ -115,6 +115,29 @@ def archive_months():
     return {"years": years}
 
 
+@register.simple_tag
+def archive_neighbours(year=None, month=None):
+    """The nearest earlier and later periods that have news, from the cached
+    counts: months around a month archive, years around a year archive. (The
+    archives' own previous/next would step into empty months.)"""
+    # Outside the archives the template passes "" (an unset variable).
+    counts = archive_month_counts()
+    if isinstance(month, datetime.date):
+        current = datetime.date(month.year, month.month, 1)
+        periods = {datetime.date(y, m, 1) for y, m, _ in counts}
+    elif isinstance(year, datetime.date):
+        current = datetime.date(year.year, 1, 1)
+        periods = {datetime.date(y, 1, 1) for y, _, _ in counts}
+    else:
+        return {"previous": None, "next": None}
+    earlier = sorted(period for period in periods if period < current)
+    later = sorted(period for period in periods if period > current)
+    return {
+        "previous": earlier[-1] if earlier else None,
+        "next": later[0] if later else None,
+    }
+
+
 # --- Addresses: canonical and in other languages -------------------------------
 
 

@@ -127,3 +127,41 @@ def test_the_filters_still_work_inside_a_month_from_the_sidebar(
     page = response.content.decode()
     assert len(re.findall(r"<article[\s>]", page)) == 1
     assert "The other source&#x27;s July story" in page
+
+
+def archive_nav(response):
+    page = response.content.decode()
+    if '<nav class="archive-nav"' not in page:
+        return []
+    start = page.index('<nav class="archive-nav"')
+    return re.findall(r'<a href="([^"]+)"', page[start : page.index("</nav>", start)])
+
+
+def test_a_month_archive_leads_to_the_nearest_months_that_have_news(client, stories):
+    assert archive_nav(client.get("/news/2023/05/")) == [
+        "/news/2022/12/",
+        "/news/2023/07/",
+    ]
+    assert archive_nav(client.get("/news/2023/07/")) == ["/news/2023/05/"]
+    assert archive_nav(client.get("/news/2023/06/")) == [
+        "/news/2023/05/",
+        "/news/2023/07/",
+    ]
+
+
+def test_a_year_archive_leads_to_the_nearest_years_that_have_news(client, stories):
+    assert archive_nav(client.get("/news/2022/")) == ["/news/2023/"]
+    assert archive_nav(client.get("/news/2023/")) == ["/news/2022/"]
+
+
+def test_a_day_archive_leads_up_to_its_month(client, stories):
+    response = client.get("/ru/news/2023/07/06/")
+
+    assert archive_nav(response) == ["/ru/news/2023/07/"]
+    assert "Все новости: Июль 2023" in response.content.decode()
+
+
+def test_a_lone_month_has_no_archive_navigation(client, make_article):
+    make_article(published_at=datetime(2023, 7, 6, 12, tzinfo=MINSK))
+
+    assert archive_nav(client.get("/news/2023/07/")) == []
