@@ -154,9 +154,7 @@ def test_a_year_archive_leads_to_the_nearest_years_that_have_news(client, storie
     assert archive_nav(client.get("/news/2023/")) == ["/news/2022/"]
 
 
-def test_a_day_archive_leads_to_the_days_beside_it_and_up_to_its_month(
-    client, stories
-):
+def test_a_day_archive_leads_to_the_days_beside_it_and_up_to_its_month(client, stories):
     response = client.get("/ru/news/2023/07/06/")
 
     assert archive_nav(response) == [
