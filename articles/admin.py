@@ -1,3 +1,4 @@
+from csp.constants import NONCE
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
@@ -11,14 +12,17 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
+from js_asset import Media
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .events import CANDIDATE_FIELDS, WINDOW, same_event_suggestions
 from .forms import ArticleAdminForm, OrganizationAdminForm
 from .models import Article, Organization
 from .similarity import SAME_EVENT_THRESHOLD
+from .slugs import CYRILLIC_TO_LATIN, LANGUAGE_OVERRIDES
 
 # Editors type "www.belta.by"; read it as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -72,14 +76,26 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset
 
 
+HISTORY_LIST_TEMPLATE = "admin/object_history_list_with_changes.html"
+
+
+def with_csp_nonce(request, response, media):
+    """Let the body editor's import map run: it is an inline script, so the
+    policy gets a nonce for this response only, and the media carries it."""
+    response.context_data["media"] = Media.from_media(media, nonce=request.csp_nonce)
+    response._csp_update = {"script-src": NONCE}
+    return response
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "native_name", "slug")
     prepopulated_fields = {"slug": ("short_name",)}
+    object_history_list_template = HISTORY_LIST_TEMPLATE
 
     def get_changelist(self, request, **kwargs):
         return ForgivingChangeList
@@ -220,7 +236,7 @@ class SameEventAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(SameEventAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = (
@@ -239,6 +255,8 @@ class ArticleAdmin(SameEventAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organization",)
     readonly_fields = ("view_count",)
+    actions = ("publish_now", "unpublish", "feature", "unfeature")
+    object_history_list_template = HISTORY_LIST_TEMPLATE
     fieldsets = (
         (_("Text"), {"fields": ("title", "slug", "lead", "body")}),
         (
@@ -294,10 +312,115 @@ class ArticleAdmin(SameEventAdminMixin, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return ForgivingChangeList
 
+    class Media:
+        # Spells Cyrillic titles in Latin in the slug preview, as the server
+        # does; it wraps Django's URLify, so it comes after it.
+        js = ("admin/js/urlify.js", "js/admin/transliterate.js")
+
     def save_model(self, request, obj, form, change):
-        if change:
-            # form.clean() set version to the locked row's; this save is the next.
-            obj.version += 1
-        else:
+        # form.clean() set the version to the locked row's; save() bumps it.
+        if not change:
             obj.created_by = request.user
+        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["slug_transliteration"] = {
+            "table": CYRILLIC_TO_LATIN,
+            "overrides": LANGUAGE_OVERRIDES,
+        }
+        response = super().render_change_form(request, context, *args, **kwargs)
+        return with_csp_nonce(request, response, context["media"])
+
+    def render_history_view(self, request, template, context, **kwargs):
+        restoring = "adminform" in context
+        if restoring:
+            # The restore form shows the body editor too.
+            context["media"] = Media.from_media(
+                self.media + context["adminform"].form.media, nonce=request.csp_nonce
+            )
+        response = super().render_history_view(request, template, context, **kwargs)
+        if restoring:
+            response._csp_update = {"script-src": NONCE}
+        return response
+
+    # --- Bulk actions ----------------------------------------------------------
+
+    def _report(self, request, result, done, already):
+        message = done % {"count": result.changed}
+        if result.unchanged:
+            message += "; " + already % {"count": result.unchanged}
+        level = messages.SUCCESS if result.changed else messages.WARNING
+        self.message_user(request, f"{message}.", level)
+
+    @admin.action(description=_("Publish now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        result = services.articles_publish(
+            articles=queryset, at=timezone.now(), by=request.user
+        )
+        self._report(
+            request,
+            result,
+            ngettext_lazy(
+                "%(count)d article published", "%(count)d articles published", "count"
+            ),
+            ngettext_lazy(
+                "%(count)d was already published",
+                "%(count)d were already published",
+                "count",
+            ),
+        )
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        result = services.articles_unpublish(articles=queryset, by=request.user)
+        self._report(
+            request,
+            result,
+            ngettext_lazy(
+                "%(count)d article unpublished",
+                "%(count)d articles unpublished",
+                "count",
+            ),
+            ngettext_lazy(
+                "%(count)d was already a draft",
+                "%(count)d were already drafts",
+                "count",
+            ),
+        )
+
+    @admin.action(description=_("Feature"), permissions=["change"])
+    def feature(self, request, queryset):
+        result = services.articles_feature(
+            articles=queryset, featured=True, by=request.user
+        )
+        self._report(
+            request,
+            result,
+            ngettext_lazy(
+                "%(count)d article featured", "%(count)d articles featured", "count"
+            ),
+            ngettext_lazy(
+                "%(count)d was already featured",
+                "%(count)d were already featured",
+                "count",
+            ),
+        )
+
+    @admin.action(description=_("Stop featuring"), permissions=["change"])
+    def unfeature(self, request, queryset):
+        result = services.articles_feature(
+            articles=queryset, featured=False, by=request.user
+        )
+        self._report(
+            request,
+            result,
+            ngettext_lazy(
+                "%(count)d article no longer featured",
+                "%(count)d articles no longer featured",
+                "count",
+            ),
+            ngettext_lazy(
+                "%(count)d was not featured", "%(count)d were not featured", "count"
+            ),
+        )

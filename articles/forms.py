@@ -1,11 +1,62 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import validate_slug
 from django.db import models
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import (
+    AdminProseEditorWidget,
+    prose_editor_admin_media,
+    prose_editor_js,
+)
+from js_asset import Media, Script
 
 from gallery.validators import CheckedImageField
 
+from .fields import sanitize_html
 from .models import Article, Organization
+from .slugs import slug_from_title, unique_slug
+
+# What the body editor offers. Everything it can emit is on the allow-list in
+# articles/fields.py (tests/articles/test_editorial.py checks it), so nothing
+# an editor makes is lost on save; the allow-list stays the authority for
+# every path, this form included.
+BODY_EDITOR = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Underline": True,
+        "Strike": True,
+        "Subscript": True,
+        "Superscript": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HorizontalRule": True,
+        "HardBreak": True,
+        "Link": {
+            "enableTarget": False,
+            "protocols": ["http", "https", "mailto", "tel"],
+        },
+        # Images by address, or picked from the gallery ("Browse...").
+        "Figure": {"pickerUrl": reverse_lazy("admin:gallery_photo_picker")},
+        "Image": True,
+        "Caption": True,
+        "Table": True,
+        "TableRow": True,
+        "TableHeader": True,
+        "TableCell": True,
+        "History": True,
+        "HTML": True,
+        "Typographic": True,
+    }
+}
 
 
 def https_urls(db_field, **kwargs):
@@ -15,11 +66,34 @@ def https_urls(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class BodyEditorWidget(AdminProseEditorWidget):
+    """django-prose-editor's admin widget, started by our own module so that
+    Tiptap injects no <style> element (see static/js/admin/prose-editor.js)."""
+
+    @property
+    def media(self):
+        return prose_editor_admin_media + Media(
+            css={"all": ["css/admin/prose-editor.css"]},
+            js=[prose_editor_js, Script("js/admin/prose-editor.js", type="module")],
+        )
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The editor's form. It carries the version the story was opened at, and
     refuses to save over a newer version someone else saved meanwhile."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    body = ProseEditorFormField(
+        label=capfirst(Article._meta.get_field("body").verbose_name),
+        help_text=_(
+            "Headings, lists, quotes, links and images. Pasted text keeps only "
+            "this structure; scripts, styles and unknown tags are removed on save."
+        ),
+        config=BODY_EDITOR,
+        preset="newsroom",
+        sanitize=sanitize_html,
+        widget=BodyEditorWidget,
+    )
 
     class Meta:
         model = Article
@@ -57,7 +131,45 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # On the revisions page too, where the form is filled from an old
+            # version: revisions do not keep the version number, so it is the
+            # current row's (see Article.history).
             self.fields["opened_version"].initial = self.instance.version
+        if "slug" in self.fields:
+            slug = self.fields["slug"]
+            # Any text is accepted and turned into a slug in clean_slug().
+            slug.required = False
+            slug.validators = [v for v in slug.validators if v is not validate_slug]
+            slug.help_text = _(
+                "The last part of the story's address. Leave it empty to make "
+                "it from the title (Cyrillic is spelled in Latin letters); a "
+                "number is added if another story has it."
+            )
+
+    def clean_slug(self):
+        typed = self.cleaned_data.get("slug", "").strip()
+        title = self.cleaned_data.get("title")
+        language = self.data.get(self.add_prefix("language"), "")
+        base = slug_from_title(typed, language) or slug_from_title(
+            title or "", language
+        )
+        if not base and not title:
+            return typed  # the title's own "required" error says what to do
+        return unique_slug(
+            base,
+            taken=lambda slug: (
+                Article.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists()
+            ),
+        )
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        # The editor sends "<p></p>" for an empty document.
+        if not strip_tags(body).strip() and "<img" not in body:
+            raise forms.ValidationError(
+                self.fields["body"].error_messages["required"], code="required"
+            )
+        return body
 
     def clean(self):
         cleaned_data = super().clean()
@@ -79,7 +191,7 @@ class ArticleAdminForm(forms.ModelForm):
         current = (
             Article.objects.select_for_update()
             .filter(pk=self.instance.pk)
-            .values("version", "updated_at", "view_count")
+            .values("version", "updated_at", "view_count", "updated_by")
             .first()
         )
         if current is None:
@@ -101,18 +213,26 @@ class ArticleAdminForm(forms.ModelForm):
         if opened_version != current["version"]:
             raise forms.ValidationError(
                 _(
-                    "This story was changed by someone else at %(time)s after you "
+                    "This story was changed by %(who)s at %(time)s after you "
                     "opened it; your text is still below: copy what you need, "
                     "reload, and save again."
                 ),
                 code="edit_conflict",
                 params={
-                    "time": timezone.localtime(current["updated_at"]).strftime("%H:%M")
+                    "who": self._name_of(current["updated_by"]),
+                    "time": timezone.localtime(current["updated_at"]).strftime("%H:%M"),
                 },
             )
         self.instance.version = current["version"]
         # Readers' views counted since the form was loaded are not undone.
         self.instance.view_count = current["view_count"]
+
+    @staticmethod
+    def _name_of(user_id):
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            return _("someone else")
+        return user.get_full_name() or user.get_username()
 
 
 class OrganizationAdminForm(forms.ModelForm):

@@ -5,11 +5,13 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from gallery.fields import ResponsiveImageField
 
 from .fields import SanitizedHTMLField
 from .search import PostgresGinIndex
+from .slugs import slug_from_title, unique_slug
 
 
 class Language(models.TextChoices):
@@ -50,6 +52,8 @@ class Organization(models.Model):
     )
     # Filled in by the logo field: the sizes and formats pages show.
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
+
+    history = HistoricalRecords(verbose_name=_("organization revision"))
 
     class Meta:
         ordering = ("name",)
@@ -240,7 +244,16 @@ class Article(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    # Bumped on every save; an edit form carries the version it was opened
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
+    # Bumped by every save(); an edit form carries the version it was opened
     # at, so a save over someone else's newer save is refused, not lost.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Derived by the database from the title, lead and body: a trigger keeps
@@ -250,6 +263,22 @@ class Article(models.Model):
     # The title and lead alone, small enough to stay in the row: ranking
     # thousands of matches reads it without fetching the large vector above.
     search_rank_vector = SearchVectorField(null=True, editable=False)
+
+    # Who changed what, and when; an old revision can be restored. Counters,
+    # bookkeeping, the search index and event links are not the story's
+    # text: a restore keeps the current ones.
+    history = HistoricalRecords(
+        verbose_name=_("article revision"),
+        excluded_fields=[
+            "view_count",
+            "version",
+            "updated_at",
+            "updated_by",
+            "event",
+            "search_vector",
+            "search_rank_vector",
+        ],
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -276,6 +305,31 @@ class Article(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                slug_from_title(self.title, self.language),
+                taken=lambda slug: (
+                    Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+                ),
+            )
+        adding = self._state.adding
+        if not adding:
+            # Every save is a new version, whatever path it takes (the admin,
+            # a service, a restored revision), so an editor's open form that
+            # predates it is refused.
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+            before = (
+                Article.objects.filter(pk=self.pk)
+                .values("slug", "published_at", "status")
+                .first()
+            )
+        super().save(*args, **kwargs)
+        if not adding and before is not None:
+            ArticleRedirect.remember(article=self, before=before)
 
     def get_absolute_url(self):
         local = timezone.localtime(self.published_at)
@@ -316,3 +370,45 @@ class Article(models.Model):
 
     is_published.boolean = True
     is_published.short_description = _("public")
+
+
+class ArticleRedirect(models.Model):
+    """An address a published article had before its slug or date changed;
+    the article page answers it with a permanent redirect to the new one."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects"
+    )
+    published_on = models.DateField(_("publication date"))
+    slug = models.SlugField(_("slug"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("old article address")
+        verbose_name_plural = _("old article addresses")
+        get_latest_by = "created_at"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["published_on", "slug"], name="articles_redirect_unique_address"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.published_on:%Y/%m/%d}/{self.slug}"
+
+    @classmethod
+    def remember(cls, *, article, before):
+        """Keep the old address of `article` if saving it moved a published
+        story; `before` holds the slug, published_at and status it had."""
+        if before["status"] != Article.Status.PUBLISHED:
+            return  # a draft's address was never public
+        # Addresses carry the day in the site's time zone (Europe/Minsk).
+        zone = timezone.get_default_timezone()
+        old_day = timezone.localtime(before["published_at"], zone).date()
+        new_day = timezone.localtime(article.published_at, zone).date()
+        if (old_day, before["slug"]) == (new_day, article.slug):
+            return
+        cls.objects.update_or_create(
+            published_on=old_day, slug=before["slug"], defaults={"article": article}
+        )

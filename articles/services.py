@@ -1,5 +1,8 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -68,3 +71,82 @@ def article_unlink_from_event(*, article: Article) -> None:
     if Article.objects.filter(event_id=event_id).count() < 2:
         # The foreign key's SET_NULL frees the last report.
         Event.objects.filter(pk=event_id).delete()
+
+
+@dataclass(frozen=True)
+class BulkChange:
+    """What a bulk action did: how many articles it changed, and how many
+    were already as asked."""
+
+    changed: int
+    unchanged: int
+
+
+def _bulk_change(articles, change, *, by) -> BulkChange:
+    changed = unchanged = 0
+    with transaction.atomic():
+        # Locked, so a bulk action and an editor's save do not cross: the
+        # editor whose form is now stale is told (see ArticleAdminForm).
+        locked = (
+            Article.objects.select_for_update()
+            .filter(pk__in=[article.pk for article in articles])
+            .order_by("pk")
+        )
+        for article in locked:
+            if not change(article):
+                unchanged += 1
+                continue
+            if by is not None:
+                article.updated_by = by
+                article._history_user = by
+            article.full_clean()
+            article.save()
+            changed += 1
+    return BulkChange(changed=changed, unchanged=unchanged)
+
+
+def articles_publish(
+    *, articles: Iterable[Article], at: datetime, by: AbstractBaseUser | None = None
+) -> BulkChange:
+    """Make articles public at `at`: drafts and scheduled stories get `at` as
+    their publication time, and an expiry that has passed is cleared."""
+
+    def publish(article: Article) -> bool:
+        if article.is_published(at=at):
+            return False
+        if article.status == Article.Status.DRAFT or article.published_at > at:
+            article.published_at = at
+        article.status = Article.Status.PUBLISHED
+        if article.expires_at is not None and article.expires_at <= at:
+            article.expires_at = None
+        return True
+
+    return _bulk_change(articles, publish, by=by)
+
+
+def articles_unpublish(
+    *, articles: Iterable[Article], by: AbstractBaseUser | None = None
+) -> BulkChange:
+    """Take articles back to draft; their publication time is kept."""
+
+    def unpublish(article: Article) -> bool:
+        if article.status == Article.Status.DRAFT:
+            return False
+        article.status = Article.Status.DRAFT
+        return True
+
+    return _bulk_change(articles, unpublish, by=by)
+
+
+def articles_feature(
+    *, articles: Iterable[Article], featured: bool, by: AbstractBaseUser | None = None
+) -> BulkChange:
+    """Mark articles as featured (featured=True) or not (featured=False)."""
+
+    def feature(article: Article) -> bool:
+        if article.is_featured == featured:
+            return False
+        article.is_featured = featured
+        return True
+
+    return _bulk_change(articles, feature, by=by)

@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.views.generic import (
 from django.views.generic.detail import SingleObjectMixin
 
 from .filters import ArticleFilter
-from .models import Article, Organization
+from .models import Article, ArticleRedirect, Organization
 from .services import article_record_view
 
 
@@ -151,8 +151,28 @@ class ArticleDetailView(DetailView):
             raise Http404(_("No article at this date."))
         return article
 
+    def get_moved_article(self):
+        """The article that had this address before its slug or date changed,
+        if the reader may see it, or None."""
+        redirect = (
+            ArticleRedirect.objects.filter(
+                published_on=self.get_url_date(), slug=self.kwargs["slug"]
+            )
+            .only("article_id")
+            .first()
+        )
+        if redirect is None:
+            return None
+        return self.get_queryset().filter(pk=redirect.article_id).first()
+
     def get(self, request, *args, **kwargs):
-        self.object = article = self.get_object()
+        try:
+            self.object = article = self.get_object()
+        except Http404:
+            moved = self.get_moved_article()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
         is_public = article.is_published()
         if is_public and request.method == "GET":
             article_record_view(article=article)

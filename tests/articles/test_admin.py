@@ -370,7 +370,7 @@ def test_the_second_editor_saving_the_same_version_is_told_and_overwrites_nothin
     assert response.status_code == 200
     saved_at = timezone.localtime(Article.objects.get().updated_at).strftime("%H:%M")
     assert response.context["adminform"].form.non_field_errors() == [
-        f"This story was changed by someone else at {saved_at} after you opened "
+        f"This story was changed by editor at {saved_at} after you opened "
         "it; your text is still below: copy what you need, reload, and save again."
     ]
     assert "Second lead." in response.content.decode()

@@ -1,0 +1,454 @@
+"""The editor's tools in the admin: the rich-text body under the
+Content-Security-Policy, the gallery picker, bulk actions on the list, the
+version every save makes, and what bad input gets."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from django_prose_editor.config import allowlist_from_extensions
+
+from articles.fields import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
+from articles.forms import BODY_EDITOR
+from articles.models import Article
+from articles.services import articles_feature, articles_publish, articles_unpublish
+from tests.articles.test_admin import article_data, change_url
+
+ADD_URL = reverse("admin:articles_article_add")
+LIST_URL = reverse("admin:articles_article_changelist")
+PICKER_URL = reverse("admin:gallery_photo_picker")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# --- The rich-text body ---------------------------------------------------------
+
+
+def test_the_body_is_written_in_the_rich_text_editor(editor_client, organization):
+    response = editor_client.get(ADD_URL)
+
+    html = response.content.decode()
+    assert re.search(
+        r'<textarea name="body"[^>]*data-django-prose-editor-newsroom', html
+    )
+    # Served from our own static files, not a CDN.
+    assert '<script src="/static/django_prose_editor/editor.js"' in html
+    assert '<script src="/static/js/admin/prose-editor.js"' in html
+    assert '<link href="/static/css/admin/prose-editor.css"' in html
+    assert "https://" not in " ".join(re.findall(r"<script[^>]*>", html))
+
+
+def test_the_editors_import_map_runs_by_a_nonce_the_policy_names(
+    editor_client, make_article
+):
+    for url in (ADD_URL, change_url(make_article())):
+        response = editor_client.get(url)
+
+        policy = response["Content-Security-Policy"]
+        script_src = re.search(r"script-src ([^;]*)", policy).group(1).split()
+        nonce = re.search(r"'nonce-([^']+)'", " ".join(script_src)).group(1)
+        assert script_src == ["'self'", f"'nonce-{nonce}'"]
+        assert "'unsafe-inline'" not in policy
+        assert re.search(r"style-src 'self'(;|$)", policy)
+        assert f'<script type="importmap" nonce="{nonce}">' in response.content.decode()
+
+
+def test_pages_without_the_editor_get_no_nonce(editor_client, make_article):
+    response = editor_client.get(LIST_URL)
+
+    assert "nonce" not in response["Content-Security-Policy"]
+
+
+def test_everything_the_editor_can_make_is_on_the_sanitisers_allow_list():
+    allowed = allowlist_from_extensions(BODY_EDITOR["extensions"])
+
+    assert allowed["tags"] <= ALLOWED_TAGS
+    # Attributes the editor may write that the sanitiser drops on purpose:
+    # list numbering styles, the picker's file id, the figure's class, and
+    # rel, which the sanitiser sets itself ("noopener noreferrer").
+    dropped = {
+        tag: set(attributes) - ALLOWED_ATTRIBUTES.get(tag, set())
+        for tag, attributes in allowed["attributes"].items()
+    }
+    assert {tag: names for tag, names in dropped.items() if names} == {
+        "ol": {"type", "data-type"},
+        "a": {"rel"},
+        "img": {"data-file"},
+        "figure": {"class"},
+    }
+    assert allowed["url_schemes"] <= ALLOWED_URL_SCHEMES
+
+
+def test_what_the_editor_sends_is_stored_with_its_structure(
+    editor_client, organization
+):
+    body = (
+        "<h2>The Council met</h2>"
+        "<p>It <strong>approved</strong> the <em>plan</em>; see "
+        '<a target="_blank" rel="noopener noreferrer nofollow" '
+        'href="https://ecrats.org/">the site</a>.</p>'
+        "<ul><li><p>Security</p></li></ul>"
+        "<blockquote><p>We agreed.</p></blockquote>"
+        '<figure class="figure"><img src="/media/gallery/2023/07/church.jpg" '
+        'alt="The church" data-file="3"><figcaption>Church</figcaption></figure>'
+    )
+
+    response = editor_client.post(ADD_URL, article_data(organization, body=body))
+
+    assert response.status_code == 302
+    assert Article.objects.get().body == (
+        "<h2>The Council met</h2>"
+        "<p>It <strong>approved</strong> the <em>plan</em>; see "
+        '<a href="https://ecrats.org/" rel="noopener noreferrer">the site</a>.</p>'
+        "<ul><li><p>Security</p></li></ul>"
+        "<blockquote><p>We agreed.</p></blockquote>"
+        '<figure><img src="/media/gallery/2023/07/church.jpg" alt="The church">'
+        "<figcaption>Church</figcaption></figure>"
+    )
+
+
+def test_an_empty_editor_counts_as_an_empty_body(editor_client, organization):
+    response = editor_client.post(ADD_URL, article_data(organization, body="<p></p>"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["body"] == [
+        "This field is required."
+    ]
+    assert not Article.objects.exists()
+
+
+def test_a_body_of_only_a_picture_is_a_body(editor_client, organization):
+    body = '<p><img src="/media/gallery/church.jpg" alt="The church"></p>'
+
+    response = editor_client.post(ADD_URL, article_data(organization, body=body))
+
+    assert response.status_code == 302
+
+
+# --- The gallery picker ---------------------------------------------------------
+
+
+def test_the_editors_image_dialog_can_browse_the_gallery(editor_client, organization):
+    html = editor_client.get(ADD_URL).content.decode()
+
+    assert f"&quot;pickerUrl&quot;:&quot;{PICKER_URL}&quot;" in html
+
+
+def test_the_picker_offers_every_photo_with_its_alt_text_and_caption(
+    editor_client, make_photo
+):
+    church = make_photo(caption="Church", alt_text="A white church by the lake")
+    make_photo(caption="Embankment")
+
+    response = editor_client.get(PICKER_URL, {"CKEditorFuncNum": "-1"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="photo-picker-choice"') == 2
+    assert f'data-photo-url="{church.image.url}"' in html
+    assert 'data-photo-alt="A white church by the lake"' in html
+    assert 'data-photo-caption="Church"' in html
+    assert "js/admin/photo-picker.js" in html
+
+
+def test_the_picker_says_when_the_gallery_is_empty(editor_client):
+    response = editor_client.get(PICKER_URL)
+
+    assert "The gallery has no photos yet" in response.content.decode()
+
+
+def test_contact_staff_cannot_browse_the_gallery(client, contact_staff):
+    client.force_login(contact_staff)
+
+    assert client.get(PICKER_URL).status_code == 403
+
+
+# --- Bulk actions ---------------------------------------------------------------
+
+
+def run_action(client, action, articles):
+    return client.post(
+        LIST_URL,
+        {"action": action, "_selected_action": [a.pk for a in articles]},
+        follow=True,
+    )
+
+
+@pytest.fixture
+def mixed(make_article, now):
+    return {
+        "draft": make_article(
+            status=Article.Status.DRAFT, published_at=now - timedelta(days=2)
+        ),
+        "scheduled": make_article(published_at=now + timedelta(days=2)),
+        "expired": make_article(
+            published_at=now - timedelta(days=3), expires_at=now - timedelta(days=1)
+        ),
+        "live": make_article(published_at=now - timedelta(hours=3)),
+    }
+
+
+def test_editors_are_offered_the_bulk_actions(editor_client):
+    response = editor_client.get(LIST_URL)
+
+    choices = [
+        value for value, _ in response.context["action_form"].fields["action"].choices
+    ]
+    for action in ("publish_now", "unpublish", "feature", "unfeature"):
+        assert action in choices
+
+
+def test_publish_now_makes_each_selected_story_public_and_counts(
+    editor_client, editor, mixed
+):
+    before = timezone.now()
+
+    response = run_action(editor_client, "publish_now", mixed.values())
+
+    assert messages_of(response) == ["3 articles published; 1 was already published."]
+    for name in ("draft", "scheduled", "expired", "live"):
+        article = Article.objects.get(pk=mixed[name].pk)
+        assert article.is_published(), name
+    draft = Article.objects.get(pk=mixed["draft"].pk)
+    scheduled = Article.objects.get(pk=mixed["scheduled"].pk)
+    assert draft.published_at >= before and scheduled.published_at >= before
+    expired = Article.objects.get(pk=mixed["expired"].pk)
+    assert expired.expires_at is None
+    assert expired.published_at == mixed["expired"].published_at
+    live = Article.objects.get(pk=mixed["live"].pk)
+    assert (live.published_at, live.version) == (mixed["live"].published_at, 1)
+    assert draft.updated_by == editor
+
+
+def test_publish_now_of_one_story_says_so_in_the_singular(editor_client, mixed):
+    response = run_action(editor_client, "publish_now", [mixed["draft"]])
+
+    assert messages_of(response) == ["1 article published."]
+
+
+def test_publish_now_of_stories_already_public_changes_nothing(editor_client, mixed):
+    response = run_action(editor_client, "publish_now", [mixed["live"]])
+
+    assert messages_of(response) == ["0 articles published; 1 was already published."]
+    assert Article.objects.get(pk=mixed["live"].pk).version == 1
+
+
+def test_unpublish_takes_stories_back_to_draft(editor_client, mixed):
+    response = run_action(editor_client, "unpublish", mixed.values())
+
+    assert messages_of(response) == ["3 articles unpublished; 1 was already a draft."]
+    assert set(Article.objects.values_list("status", flat=True)) == {"draft"}
+    assert not Article.objects.published().exists()
+
+
+def test_feature_and_unfeature_count_what_changed(editor_client, make_article):
+    plain = make_article()
+    featured = make_article(is_featured=True)
+
+    response = run_action(editor_client, "feature", [plain, featured])
+    assert messages_of(response) == ["1 article featured; 1 was already featured."]
+    assert Article.objects.featured().count() == 2
+
+    response = run_action(editor_client, "unfeature", [plain, featured])
+    assert messages_of(response) == ["2 articles no longer featured."]
+    assert not Article.objects.featured().exists()
+
+
+def test_a_bulk_action_touches_only_the_selected_stories(editor_client, mixed):
+    run_action(editor_client, "publish_now", [mixed["draft"]])
+
+    assert Article.objects.get(pk=mixed["scheduled"].pk).state == "Scheduled"
+
+
+def test_contact_staff_cannot_run_bulk_actions(client, contact_staff, mixed):
+    client.force_login(contact_staff)
+
+    response = run_action(client, "publish_now", [mixed["draft"]])
+
+    assert response.status_code == 403
+    assert Article.objects.get(pk=mixed["draft"].pk).status == "draft"
+
+
+def test_the_services_return_what_they_changed(make_article, now):
+    draft = make_article(status=Article.Status.DRAFT)
+    live = make_article()
+    articles = Article.objects.filter(pk__in=[draft.pk, live.pk])
+
+    published = articles_publish(articles=articles, at=now)
+    unpublished = articles_unpublish(articles=articles)
+    featured = articles_feature(articles=articles, featured=True)
+
+    assert (published.changed, published.unchanged) == (1, 1)
+    assert (unpublished.changed, unpublished.unchanged) == (2, 0)
+    assert (featured.changed, featured.unchanged) == (2, 0)
+
+
+# --- Every save is a version ----------------------------------------------------
+
+
+def test_every_save_makes_a_new_version(make_article):
+    article = make_article()
+
+    article.save()
+    article.lead = "Corrected."
+    article.save(update_fields=["lead"])
+
+    article.refresh_from_db()
+    assert (article.version, article.lead) == (3, "Corrected.")
+
+
+def test_a_service_save_trips_an_editors_open_form(
+    client, editor, second_editor, make_article
+):
+    article = make_article(lead="Old lead.")
+    opened = article_data(article.organization, article, lead="My lead.")
+    second_editor.first_name, second_editor.last_name = "Alena", "Kavalionak"
+    second_editor.save()
+
+    articles_feature(
+        articles=Article.objects.filter(pk=article.pk), featured=True, by=second_editor
+    )
+    client.force_login(editor)
+    response = client.post(change_url(article), opened)
+
+    assert response.status_code == 200
+    saved_at = timezone.localtime(Article.objects.get().updated_at).strftime("%H:%M")
+    assert response.context["adminform"].form.non_field_errors() == [
+        f"This story was changed by Alena Kavalionak at {saved_at} after you opened "
+        "it; your text is still below: copy what you need, reload, and save again."
+    ]
+    assert "My lead." in response.content.decode()
+    article.refresh_from_db()
+    assert (article.lead, article.is_featured, article.version) == (
+        "Old lead.",
+        True,
+        2,
+    )
+
+
+def test_an_admin_save_records_who_made_it(editor_client, editor, make_article):
+    article = make_article()
+
+    editor_client.post(change_url(article), article_data(article.organization, article))
+
+    article.refresh_from_db()
+    assert (article.updated_by, article.version) == (editor, 2)
+
+
+@pytest.fixture
+def second_editor(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("alena", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+# --- Bad input ------------------------------------------------------------------
+
+
+HOSTILE_BODY = (
+    "<p>Council met.</p>"
+    "<script>document.cookie</script>"
+    '<p onclick="steal()">Hello <img src="x" onerror="steal()" alt="x"></p>'
+    '<p><a href="javascript:steal()">link</a> '
+    '<a href="JaVaScRiPt:steal()">again</a></p>'
+    '<iframe src="https://evil.example/"></iframe>'
+    '<p style="background:url(javascript:steal())">styled</p>'
+)
+
+
+def test_a_hostile_body_on_an_existing_story_is_stored_harmless(
+    editor_client, client, make_article
+):
+    article = make_article()
+
+    response = editor_client.post(
+        change_url(article),
+        article_data(article.organization, article, body=HOSTILE_BODY),
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    for dangerous in (
+        "<script",
+        "cookie",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "JaVaScRiPt",
+        "<iframe",
+        "style=",
+    ):
+        assert dangerous not in article.body
+    assert "<p>Council met.</p>" in article.body
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "steal()" not in page
+
+
+@pytest.mark.parametrize("field", ["title", "body", "organization", "published_at_0"])
+def test_an_empty_required_field_is_named_and_the_story_is_unchanged(
+    editor_client, make_article, field
+):
+    article = make_article(title="Council meets", lead="Old lead.")
+
+    response = editor_client.post(
+        change_url(article),
+        {**article_data(article.organization, article, lead="New lead."), field: ""},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors[field.removesuffix("_0")] == ["This field is required."]
+    assert "Please correct the error below." in response.content.decode()
+    article.refresh_from_db()
+    assert (article.title, article.lead, article.version) == (
+        "Council meets",
+        "Old lead.",
+        1,
+    )
+
+
+def test_a_10000_character_title_on_an_existing_story_changes_nothing(
+    editor_client, make_article
+):
+    article = make_article(title="Council meets")
+
+    response = editor_client.post(
+        change_url(article),
+        article_data(article.organization, article, title="Я" * 10_000),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == [
+        "Ensure this value has at most 255 characters (it has 10000)."
+    ]
+    article.refresh_from_db()
+    assert (article.title, article.version) == ("Council meets", 1)
+
+
+def test_a_stale_form_shows_the_conflict_above_the_form(editor_client, make_article):
+    article = make_article(lead="Old lead.")
+    Article.objects.filter(pk=article.pk).update(version=5)
+
+    response = editor_client.post(
+        change_url(article), article_data(article.organization, article, lead="Mine.")
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<ul class="errorlist nonfield">' in html
+    assert "This story was changed by someone else at" in html
+    article.refresh_from_db()
+    assert (article.lead, article.version) == ("Old lead.", 5)
