@@ -438,3 +438,20 @@ def test_make_renditions_replaces_lost_files(make_photo, settings):
     call_command("make_renditions", stdout=io.StringIO())
 
     assert lost.is_file()
+
+
+def test_restoring_a_photos_first_revision_shows_its_first_image_again(
+    make_photo, settings, django_capture_on_commit_callbacks
+):
+    photo = make_photo(image=upload((700, 350), name="first.png"))
+    first_name = photo.image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.image = upload((400, 200), name="second.png")
+        photo.save()
+
+    photo.history.earliest().instance.save()
+
+    photo.refresh_from_db()
+    assert photo.image.name == first_name
+    assert sorted({width for _, width in files(photo.renditions)}) == [320, 640, 700]
+    assert set(files(photo.renditions).values()) <= on_disk(settings)
