@@ -1,3 +1,4 @@
+import importlib
 import io
 from datetime import timedelta
 from itertools import count
@@ -92,6 +93,28 @@ def tomorrow(now):
 
 
 # --- Personas -------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def editorial_groups(request):
+    """The Editors and Contact staff groups for every test using the database.
+    The data migration makes them, but a transactional test flushes every
+    table when it ends, so they are made again, by the migration's own code."""
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if not uses_database:
+        return
+    request.getfixturevalue("_django_db_helper")
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    if Group.objects.filter(name__in=["Editors", "Contact staff"]).count() < 2:
+        migration = importlib.import_module("articles.migrations.0002_editorial_groups")
+        migration.create_groups(apps, SimpleNamespace(connection=connection))
 
 
 @pytest.fixture

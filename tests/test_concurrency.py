@@ -133,7 +133,8 @@ def test_two_editors_saving_one_story_at_once_leave_one_winner(
     assert statuses == [200, 302], "exactly one save wins"
     winner = next(i for i, r in enumerate(responses) if r.status_code == 302)
     loser = responses[1 - winner]
-    assert "changed by someone else" in loser.content.decode()
+    winner_name = editors[winner].get_username()
+    assert f"changed by {winner_name}" in loser.content.decode()
     assert leads[1 - winner] in loser.content.decode()  # their text is kept
     saved = Article.objects.get(pk=story.pk)
     assert (saved.lead, saved.version) == (leads[winner], story.version + 1)
