@@ -1,4 +1,5 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, Organization
@@ -20,6 +21,11 @@ class ArticleSitemap(Sitemap):
 
     def lastmod(self, article):
         return article.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default calls lastmod() on every item, loading the whole
+        # archive for the index; one aggregate gives the same answer.
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class OrganizationSitemap(Sitemap):

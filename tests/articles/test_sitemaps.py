@@ -70,3 +70,17 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "Sitemap: http://news.example.by/sitemap.xml" in response.content.decode()
     assert "Disallow: /admin/" in response.content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_index_costs_the_same_queries_however_many_articles(
+    client, make_article, django_assert_num_queries, count
+):
+    for _ in range(count):
+        make_article()
+
+    with django_assert_num_queries(4):
+        response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    assert b"<lastmod>" in response.content
