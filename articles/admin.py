@@ -228,8 +228,7 @@ class SameEventAdminMixin:
         services.article_unlink_from_event(article=other)
         self.message_user(
             request,
-            _("“%(title)s” is no longer linked to the event.")
-            % {"title": other.title},
+            _("“%(title)s” is no longer linked to the event.") % {"title": other.title},
             messages.SUCCESS,
         )
         return redirect("admin:articles_article_change", article.pk)

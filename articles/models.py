@@ -159,10 +159,14 @@ class Article(models.Model):
         unique=True,
         help_text=_("The last part of the article's address; filled from the title."),
     )
-    lead = models.TextField(_("lead"), blank=True, help_text=_("A one-paragraph summary."))
+    lead = models.TextField(
+        _("lead"), blank=True, help_text=_("A one-paragraph summary.")
+    )
     body = SanitizedHTMLField(
         _("body"),
-        help_text=_("Paragraphs of HTML; scripts and unknown tags are removed on save."),
+        help_text=_(
+            "Paragraphs of HTML; scripts and unknown tags are removed on save."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.DRAFT
@@ -289,9 +293,12 @@ class Article(models.Model):
         get_latest_by = "published_at"
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("published_at")),
+                condition=Q(expires_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
                 name="articles_expiry_after_publication",
-                violation_error_message=_("The expiry time must be after the publication time."),
+                violation_error_message=_(
+                    "The expiry time must be after the publication time."
+                ),
             ),
         ]
         indexes = [

@@ -3,6 +3,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, Organization
+from .templatetags.article_tags import archive_month_counts
 
 
 class ArticleSitemap(Sitemap):
@@ -37,18 +38,19 @@ class OrganizationSitemap(Sitemap):
 
 
 class ArchiveSitemap(Sitemap):
-    """One URL per month that has published news."""
+    """One URL per month that has published news, from the archive sidebar's
+    cached month counts (grouping a large archive by month is slow)."""
 
     changefreq = "monthly"
     priority = 0.4
 
     def items(self):
-        return list(Article.objects.published().datetimes("published_at", "month"))
+        return [(year, month) for year, month, _count in archive_month_counts()]
 
-    def location(self, month):
+    def location(self, year_month):
+        year, month = year_month
         return reverse(
-            "articles:archive-month",
-            kwargs={"year": month.year, "month": f"{month.month:02d}"},
+            "articles:archive-month", kwargs={"year": year, "month": f"{month:02d}"}
         )
 
 

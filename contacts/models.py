@@ -94,6 +94,10 @@ class ContactNumber(models.Model):
     def __str__(self):
         return self.number
 
+    def save(self, *args, **kwargs):
+        self.e164 = to_e164(self.number)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if not self.number:
             return  # the field's own "required" error already says so
@@ -109,10 +113,6 @@ class ContactNumber(models.Model):
                     % {"number": self.number}
                 }
             ) from None
-
-    def save(self, *args, **kwargs):
-        self.e164 = to_e164(self.number)
-        super().save(*args, **kwargs)
 
     @property
     def is_fax(self):

@@ -32,7 +32,8 @@ def browser():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Debian's chromium at {CHROMIUM}")
         pytest.skip(
-            f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+            f"browser tests need Debian's chromium at {CHROMIUM} "
+            "(apt-get install chromium)"
         )
     from playwright.sync_api import sync_playwright
 
