@@ -244,7 +244,10 @@ def test_readers_get_the_friendly_503_page_when_the_database_is_down(client, sto
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "no-cache" in response["Cache-Control"]
-    assert [t.name for t in response.templates] == ["503.html"]
+    assert [t.name for t in response.templates] == [
+        "503.html",
+        "_standalone_error.html",
+    ]
     page = response.content.decode()
     assert "Back in a moment" in page
     assert django_settings.NEWSROOM_SITE_NAME in page
