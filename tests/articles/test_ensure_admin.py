@@ -81,3 +81,12 @@ def test_it_never_promotes_an_ordinary_user_named_admin(django_user_model):
     user.refresh_from_db()
     assert not user.is_superuser
     assert user.check_password("their-own-1")
+
+
+@pytest.mark.django_db
+def test_it_prints_the_address_the_site_is_served_on():
+    out = StringIO()
+
+    call_command("ensure_admin", "--site-url", "http://127.0.0.1:8765/", stdout=out)
+
+    assert "Admin login: http://127.0.0.1:8765/admin/  user: admin" in out.getvalue()

@@ -3,7 +3,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -11,6 +11,13 @@ class Command(BaseCommand):
         "Create the superuser 'admin' with a random password, printed once, "
         "unless a superuser already exists."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--site-url",
+            default=DEFAULT_SITE_URL,
+            help="Where the site is served, for the printed login address.",
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()
@@ -34,7 +41,8 @@ class Command(BaseCommand):
         User.objects.create_superuser("admin", "", password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Admin login: {ADMIN_URL}  user: admin  password: {password}"
+                f"Admin login: {options['site_url'].rstrip('/')}/admin/  "
+                f"user: admin  password: {password}"
             )
         )
         self.stdout.write(
