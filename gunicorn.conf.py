@@ -19,3 +19,19 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "newsroom.wsgi:application"
+
+
+def worker_exit(server, worker):
+    """Write this worker's article views before it goes (a stop, a restart or
+    a max_requests recycle): without Redis, they are held in its memory."""
+    try:
+        from django.apps import apps
+
+        if not apps.ready:
+            return  # the app never loaded, so no view was counted
+        from articles import view_counts
+
+        written = view_counts.flush()
+        server.log.info("Worker %s wrote %d views on exit", worker.pid, written)
+    except Exception:
+        server.log.exception("Worker %s could not write its views on exit", worker.pid)

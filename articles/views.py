@@ -15,9 +15,9 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from . import view_counts
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Organization
-from .services import article_record_view
 
 
 class ArticleListMixin:
@@ -175,10 +175,15 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
         is_public = article.is_published()
         if is_public and request.method == "GET":
-            article_record_view(article=article)
+            total = view_counts.record(request, article.pk, stored=article.view_count)
+            if total is not None:
+                article.view_count = total
         context = self.get_context_data(object=article, is_preview=not is_public)
         response = self.render_to_response(context)
-        if not is_public:
+        if is_public:
+            # The page cache counts a view when it serves this page again.
+            response.counted_article_id = article.pk
+        else:
             add_never_cache_headers(response)
         return response
 

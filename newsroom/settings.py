@@ -308,6 +308,13 @@ AXES_CLIENT_IP_CALLABLE = client_ip_address
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
 
+# Article views reach the database in batches this many seconds apart (the
+# most a crash of the process-local counter can lose; articles/view_counts.py).
+NEWSROOM_VIEW_FLUSH_SECONDS = env_int("NEWSROOM_VIEW_FLUSH_SECONDS", 10)
+# A reader (address and browser) reloading an article within this many
+# seconds is not counted again.
+NEWSROOM_VIEW_DEDUP_SECONDS = env_int("NEWSROOM_VIEW_DEDUP_SECONDS", 30 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -66,6 +66,14 @@ def _english_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_view_counts():
+    """Views counted in this process's memory are forgotten between tests."""
+    from articles import view_counts
+
+    view_counts.LOCAL.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -23,6 +23,7 @@ from django.utils.translation import (
 )
 from django.utils.translation import gettext as _
 
+from articles import view_counts
 from articles.models import Article
 
 register = template.Library()
@@ -341,3 +342,10 @@ OG_LOCALES = {"en": "en_US", "ru": "ru_RU", "be": "be_BY"}
 @register.filter
 def language_locale(code):
     return OG_LOCALES.get(code, code)
+
+
+@register.filter
+def view_count_label(count):
+    """ "N views", translated: the same text the page cache writes into the
+    cached pages it serves."""
+    return view_counts.view_count_label(count)

@@ -1,51 +1,66 @@
 from articles.models import Article
-from articles.services import article_record_view
+from articles.services import articles_add_views
 
 
-def test_it_adds_exactly_one_view(make_article):
+def test_it_adds_each_articles_views_to_its_stored_count(make_article):
     article = make_article(view_count=168)
+    other = make_article(view_count=5)
 
-    article_record_view(article=article)
+    added = articles_add_views(views={article.pk: 1, other.pk: 3})
 
+    assert added == 4
     article.refresh_from_db()
-    assert article.view_count == 169
-
-
-def test_it_shows_the_new_count_on_the_copy_it_was_given(make_article):
-    article = make_article(view_count=5)
-
-    article_record_view(article=article)
-
-    assert article.view_count == 6
+    other.refresh_from_db()
+    assert (article.view_count, other.view_count) == (169, 8)
 
 
 def test_it_adds_to_the_stored_count_not_to_a_stale_copy(make_article):
     article = make_article(view_count=10)
     stale = Article.objects.get(pk=article.pk)
-    # Another reader's view lands between our read and our write.
-    article_record_view(article=article)
+    # Another worker's flush lands between our read and our write.
+    articles_add_views(views={article.pk: 1})
 
-    article_record_view(article=stale)
+    articles_add_views(views={stale.pk: 1})
 
     article.refresh_from_db()
     assert article.view_count == 12
 
 
-def test_it_counts_only_the_given_article(make_article):
+def test_it_counts_only_the_given_articles(make_article):
     article = make_article(view_count=0)
     other = make_article(view_count=0)
 
-    article_record_view(article=article)
+    articles_add_views(views={article.pk: 2})
 
     other.refresh_from_db()
     assert other.view_count == 0
+
+
+def test_it_drops_the_views_of_a_deleted_article(make_article):
+    article = make_article(view_count=0)
+    gone = make_article()
+    gone_pk = gone.pk
+    gone.delete()
+
+    added = articles_add_views(views={article.pk: 1, gone_pk: 7})
+
+    assert added == 1
+
+
+def test_it_ignores_counts_that_add_nothing(make_article):
+    article = make_article(view_count=3)
+
+    assert articles_add_views(views={article.pk: 0}) == 0
+
+    article.refresh_from_db()
+    assert article.view_count == 3
 
 
 def test_it_leaves_the_updated_time_alone(make_article):
     article = make_article()
     updated_at = Article.objects.get(pk=article.pk).updated_at
 
-    article_record_view(article=article)
+    articles_add_views(views={article.pk: 1})
 
     article.refresh_from_db()
     assert article.updated_at == updated_at
