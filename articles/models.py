@@ -194,6 +194,8 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("organization"),
         help_text=_("The source of the story."),
+        # article_org_newest_idx (Meta.indexes) leads with this column.
+        db_index=False,
     )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     # Set only through articles.services, never by the edit form: an editor's
@@ -207,6 +209,8 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("event"),
         help_text=_("Reports of the same event by other sources."),
+        # article_event_idx (Meta.indexes) leads with this column.
+        db_index=False,
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language, default=Language.ENGLISH
@@ -301,9 +305,52 @@ class Article(models.Model):
                 ),
             ),
         ]
+        # Each index serves named public queries; the figures are EXPLAIN
+        # ANALYZE at 100,000 stories (95,000 public), PostgreSQL 15 / SQLite
+        # 3.40, before -> after. SQLite has no statistics, so it takes the
+        # index with the most equality terms: leading columns are chosen for it.
         indexes = [
+            # published() newest first: /news/ and its date ranges, the
+            # archives, the home page's latest, the feed, the sitemap, and the
+            # keyset seeks of deep pages. id settles ties without a sort
+            # (SQLite sorted every page by it); expires_at makes it covering,
+            # so counts and page anchors read no table rows. Count: SQLite
+            # 161 -> 5 ms; PG seq scan 41 -> 9 ms index only (once VACUUM has
+            # set the visibility map; a seq scan until then).
             models.Index(
-                fields=["status", "-published_at"], name="article_status_published_idx"
+                fields=["status", "-published_at", "-id", "expires_at"],
+                name="article_public_newest_idx",
+            ),
+            # An organization's stories (its page, ?organization=). Page 1 of
+            # a small source: SQLite walked the index above, 8.6 -> 1.5 ms; PG
+            # sorted a bitmap scan, 1.2 -> 0.1 ms. Count: SQLite 224 -> 1 ms,
+            # PG 13 -> 2 ms.
+            models.Index(
+                fields=["organization", "status", "-published_at", "-id", "expires_at"],
+                name="article_org_newest_idx",
+            ),
+            # ?language=: count SQLite 206 -> 1 ms, PG seq scan 46 -> 10 ms
+            # (2 ms index only once vacuumed).
+            models.Index(
+                fields=["language", "status", "-published_at", "-id", "expires_at"],
+                name="article_language_newest_idx",
+            ),
+            # The home page's featured stories, however few and old: with
+            # three featured among 95,000 the query walked every public story
+            # to find them (PG 57 ms, SQLite 184 ms -> about 1 ms). Partial,
+            # so it holds only the featured rows.
+            models.Index(
+                fields=["status", "-published_at", "-id"],
+                condition=Q(is_featured=True),
+                name="article_featured_newest_idx",
+            ),
+            # "Also reported by" on every article page of a linked story.
+            # SQLite preferred article_public_newest_idx (it gives the order)
+            # to the foreign key's one-column index and scanned every public
+            # story: 166 -> 0.5 ms. With id it gives the order too.
+            models.Index(
+                fields=["event", "status", "-published_at", "-id"],
+                name="article_event_idx",
             ),
             PostgresGinIndex(
                 fields=["search_vector"], name="article_search_vector_idx"
