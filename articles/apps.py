@@ -9,7 +9,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
+        from pagecache.content_version import invalidate_on_change
+
         from . import search
+        from .models import Article, ArticleRedirect, Event, Organization
+
+        # Every public page shows stories or their sources.
+        invalidate_on_change(Article, ArticleRedirect, Event, Organization)
 
         # SQLite's search index needs a Python function on every connection,
         # and its triggers back after a migration rebuilds the table.

@@ -8,6 +8,8 @@ from django.db import router, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
+from pagecache.content_version import bump_on_commit
+
 from .models import Article, Event
 
 
@@ -58,6 +60,8 @@ def articles_link_as_same_event(*, articles: Iterable[Article]) -> Event:
     Article.objects.filter(Q(pk__in=linked) | Q(event_id__in=merged)).update(
         event=event
     )
+    # update() signals nothing, and every linked page now lists the others.
+    bump_on_commit()
     Event.objects.filter(pk__in=merged).delete()
     for article in articles:
         article.event = event
@@ -80,6 +84,7 @@ def article_unlink_from_event(*, article: Article) -> None:
     if event_id is None:
         return
     Article.objects.filter(pk=article.pk).update(event=None)
+    bump_on_commit()  # as when linking: the other reports' pages change
     if Article.objects.filter(event_id=event_id).count() < 2:
         # The foreign key's SET_NULL frees the last report.
         Event.objects.filter(pk=event_id).delete()

@@ -4,13 +4,15 @@
    when enough bench articles exist) in DATABASE_URL, or in bench/bench.sqlite3
    so the demo database is never touched.
 2. Counts SQL queries per page with Django's test client against that database
-   (first request, then the same request again).
-3. Starts gunicorn with the committed gunicorn.conf.py, debug off, on a free
+   (first request, then the same request again), with the page cache off.
+3. Twice, once with the anonymous page cache off and once with it on (PHASES):
+   starts gunicorn with the committed gunicorn.conf.py, debug off, on a free
    127.0.0.1 port, with bench.settings: the site plus the ceiling page, a
-   prebuilt string as big as /news/ served by a view with no database.
-4. Drives every page with wrk (warm-up, then BENCH_DURATION seconds at
+   prebuilt string as big as /news/ served by a view with no database; then
+   drives every page with wrk (warm-up, then BENCH_DURATION seconds at
    BENCH_CONNECTIONS connections), the ceiling first and last.
-5. Prints the table and writes it to bench/results/<time>-<vendor>.md and .json.
+4. Prints the tables and writes them to bench/results/<time>-<vendor>.md and
+   .json. The cache is Redis when REDIS_URL is set, else local memory.
 
 Settings (environment): BENCH_ARTICLES (100000), BENCH_DURATION (10),
 BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_TIMEOUT
@@ -19,6 +21,7 @@ Exits 1 if any page answered other than expected or any request failed.
 """
 
 import calendar
+import copy
 import http.client
 import json
 import math
@@ -35,6 +38,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
+
+from django.utils.text import slugify
 
 from bench import report
 
@@ -89,6 +94,8 @@ def server_env(database_url):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
+        # Its own content version, apart from a `make run` on the same checkout.
+        "NEWSROOM_CONTENT_VERSION_FILE": str(ROOT / "var" / "bench-content-version"),
         # gunicorn still formats each access line, as in production, but
         # millions of them would only fill the disk.
         "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -175,7 +182,8 @@ def count_queries(path):
 def inspect_site(env):
     """Run Django in this process, against the bench database, to choose the
     pages and count their queries before gunicorn starts."""
-    os.environ.update(env)
+    # Queries are what a request costs when it runs its view.
+    os.environ.update({**env, "NEWSROOM_PAGE_CACHE_SECONDS": "0"})
     import django
 
     django.setup()
@@ -351,8 +359,96 @@ def main():
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{started:%Y%m%dT%H%M%SZ}-{vendor}"
+    load = (connections, threads, timeout)
+    phases = []
+    for title, description, overrides, ratio_targets in PHASES:
+        log(f"phase: {title}")
+        phase_results = [copy.deepcopy(result) for result in results]
+        phases.append(
+            run_phase(
+                title,
+                description,
+                {**env, **overrides},
+                phase_results,
+                ratio_targets,
+                wrk=wrk,
+                load=load,
+                durations=(warmup, duration),
+                log_path=RESULTS / f"{stem}-{slugify(title)}-gunicorn.log",
+            )
+        )
+
+    meta = {
+        "started": f"{started:%Y-%m-%d %H:%M:%S} UTC",
+        "vendor": vendor,
+        "database": database_url.split("@")[-1],
+        "articles": f"{counts['articles']:,} ({counts['published']:,} published, "
+        f"{counts['bench_articles']:,} from bench organizations)",
+        "seed_bench": f"{seeding:.0f}s (it skips when enough bench articles exist)",
+        "cache": "Redis (REDIS_URL)" if env.get("REDIS_URL") else "local memory",
+        "load": f"wrk -t{threads} -c{connections} --timeout {timeout}s, {warmup}s "
+        f"warm-up, {duration}s measured per page",
+        "ceiling": f"{ceiling_bytes:,} bytes (as /news/), run first and last in "
+        "each phase; ratios are against the mean of the two",
+        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, "
+        f"load average {load_at_start:.2f} at the start, "
+        f"{os.getloadavg()[0]:.2f} at the end",
+        "commit": _git_commit(),
+    }
+    text = report.markdown(meta, phases)
+    (RESULTS / f"{stem}.md").write_text(text)
+    (RESULTS / f"{stem}.json").write_text(
+        json.dumps(
+            {
+                "meta": meta,
+                "phases": [
+                    {
+                        "title": phase.title,
+                        "results": [r.as_dict() for r in phase.results],
+                        "targets": [
+                            {"target": t, "measured": m, "passed": ok}
+                            for t, m, ok in phase.verdicts
+                        ],
+                        "memory": phase.memory,
+                    }
+                    for phase in phases
+                ],
+            },
+            indent=2,
+            default=str,
+        )
+    )
+    print(text)
+    log(f"written to {(RESULTS / stem).relative_to(ROOT)}.md and .json")
+    return 1 if any(phase.failed for phase in phases) else 0
+
+
+# Each phase is a fresh gunicorn; the ceiling runs first and last in each.
+PHASES = [
+    (
+        "Page cache off",
+        "NEWSROOM_PAGE_CACHE_SECONDS=0: every request runs its view; fragment "
+        "caches (head, filter form, results, sidebar, footer) and cached counts "
+        "stay on.",
+        {"NEWSROOM_PAGE_CACHE_SECONDS": "0"},
+        report.RATIO_TARGETS,
+    ),
+    (
+        "Page cache on",
+        "The anonymous page cache as in production: pages come from the cache; "
+        "article pages still count each view (one cache round trip).",
+        {},
+        report.CACHED_RATIO_TARGETS,
+    ),
+]
+
+
+def run_phase(
+    title, description, env, results, ratio_targets, *, wrk, load, durations, log_path
+):
+    """Start gunicorn with `env`, drive every page, stop it; the Phase."""
+    warmup, duration = durations
     port = free_port()
-    log_path = RESULTS / f"{stem}-gunicorn.log"
     with Gunicorn(env, port, log_path) as server:
         log(f"gunicorn on 127.0.0.1:{port}, workers {sorted(server.workers_rss_mb())}")
         watch = MemoryWatch(server)
@@ -363,7 +459,6 @@ def main():
             except OSError as error:
                 log(f"{result.name}: no answer ({error})")
                 drain(port)
-            load = (connections, threads, timeout)
             run_wrk(wrk, port, result.path, warmup, *load)
             output = run_wrk(wrk, port, result.path, duration, *load)
             result.wrk = report.parse_wrk(output)
@@ -383,68 +478,33 @@ def main():
     ]
     if ceiling and max(ceiling_runs) > 1.2 * min(ceiling_runs):
         log(
-            "the two ceiling runs differ by more than 20%: the machine's load "
-            "changed during the run, so the ratios are rough"
+            f"{title}: the two ceiling runs differ by more than 20%: the machine's "
+            "load changed during the run, so the ratios are rough"
         )
     for result in results:
         result.check()
     server_log = report.server_log_summary(log_path.read_text(errors="replace"))
     memory = {
+        "ceiling (req/s)": f"{ceiling:,.0f}, the mean of "
+        + " and ".join(f"{rps:,.0f}" for rps in ceiling_runs)
+        if ceiling
+        else "none",
         "workers now (MB)": ", ".join(f"{mb:.0f}" for mb in sorted(final_rss.values())),
         "largest worker seen during the run (MB)": f"{watch.peak:.0f}",
         "worker processes seen (max_requests recycles them)": len(watch.pids),
+        "server log": str(log_path.relative_to(ROOT)),
         **server_log,
     }
-    verdicts = report.target_verdicts(results, [watch.peak, *final_rss.values()])
-    meta = {
-        "started": f"{started:%Y-%m-%d %H:%M:%S} UTC",
-        "vendor": vendor,
-        "database": database_url.split("@")[-1],
-        "articles": f"{counts['articles']:,} ({counts['published']:,} published, "
-        f"{counts['bench_articles']:,} from bench organizations)",
-        "seed_bench": f"{seeding:.0f}s (it skips when enough bench articles exist)",
-        "load": f"wrk -t{threads} -c{connections} --timeout {timeout}s, {warmup}s "
-        f"warm-up, {duration}s measured per page",
-        "ceiling": f"{ceiling_bytes:,} bytes (as /news/), "
-        + (
-            f"{ceiling:,.0f} req/s, the mean of the first and last runs "
-            f"({' and '.join(f'{rps:,.0f}' for rps in ceiling_runs)})"
-            if ceiling
-            else "none"
+    return report.Phase(
+        title=title,
+        description=description,
+        results=results,
+        verdicts=report.target_verdicts(
+            results, [watch.peak, *final_rss.values()], ratio_targets
         ),
-        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, "
-        f"load average {load_at_start:.2f} at the start, "
-        f"{os.getloadavg()[0]:.2f} at the end",
-        "commit": _git_commit(),
-        "server log": str(log_path.relative_to(ROOT)),
-    }
-    server_problems = report.server_log_problems(server_log)
-    text = report.markdown(meta, results, verdicts, memory, server_problems)
-    (RESULTS / f"{stem}.md").write_text(text)
-    (RESULTS / f"{stem}.json").write_text(
-        json.dumps(
-            {
-                "meta": meta,
-                "ceiling_requests_per_second": ceiling,
-                "results": [r.as_dict() for r in results],
-                "targets": [
-                    {"target": t, "measured": m, "passed": ok} for t, m, ok in verdicts
-                ],
-                "memory": {
-                    "workers_now_mb": sorted(final_rss.values()),
-                    "peak_worker_mb": watch.peak,
-                    "worker_processes_seen": len(watch.pids),
-                },
-                "server_log": server_log,
-            },
-            indent=2,
-            default=str,
-        )
+        memory=memory,
+        server_problems=report.server_log_problems(server_log),
     )
-    print(text)
-    log(f"written to {(RESULTS / stem).relative_to(ROOT)}.md and .json")
-    failed = any(r.problems for r in results) or server_problems
-    return 1 if failed else 0
 
 
 def _git_commit():

@@ -1,5 +1,7 @@
 from django.apps import apps
 
+from pagecache.content_version import bump_on_commit
+
 from . import images
 from .fields import ResponsiveImageField
 
@@ -43,4 +45,7 @@ def renditions_refresh(*, everything: bool = False) -> int:
             record = images.renditions_from_storage(field.storage, name)
             model._base_manager.filter(pk=pk).update(**{field.renditions_field: record})
             refreshed += 1
+    if refreshed:
+        # Pages name the renditions; update() signals no change.
+        bump_on_commit()
     return refreshed

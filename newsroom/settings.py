@@ -72,12 +72,18 @@ INSTALLED_APPS = [
     "gallery",
     "monitoring",
     "backups",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # ETag from the final page, and 304 to a reader whose copy is current.
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages from the cache, before sessions, languages and
+    # the database are looked at (pagecache/middleware.py).
+    "pagecache.middleware.AnonymousPageCacheMiddleware",
     # Turns a database outage met by a view into the friendly 503 page.
     "monitoring.middleware.DatabaseUnavailableMiddleware",
     # Sends anonymous readers' reads to DATABASE_REPLICA_URL when it is set.
@@ -151,7 +157,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Each process has its own; 1,000 entries (mostly pages of 10-50 KB) keep
+    # a gunicorn worker well under 150 MB.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # --- Authentication -----------------------------------------------------------
 
@@ -307,6 +320,15 @@ AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
+
+# Anonymous readers' pages are cached this long at most (0 turns the page
+# cache off); any change to what they show makes them stale at once.
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+# Without REDIS_URL, the processes of one machine share the content version
+# through this file (pagecache/content_version.py).
+NEWSROOM_CONTENT_VERSION_FILE = Path(
+    env_str("NEWSROOM_CONTENT_VERSION_FILE") or BASE_DIR / "var" / "content-version"
+)
 
 # Article views reach the database in batches this many seconds apart (the
 # most a crash of the process-local counter can lose; articles/view_counts.py).

@@ -66,6 +66,13 @@ def _english_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _own_content_version(settings, tmp_path):
+    """Each test starts with no content version, so no page cached by an
+    earlier test (or a running `make run`) is served."""
+    settings.NEWSROOM_CONTENT_VERSION_FILE = tmp_path / "content-version"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_view_counts():
     """Views counted in this process's memory are forgotten between tests."""
     from articles import view_counts

@@ -246,7 +246,8 @@ def test_readers_get_the_friendly_503_page_when_the_database_is_down(client, sto
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "no-cache" in response["Cache-Control"]
-    assert [t.name for t in response.templates] == [
+    # The page may have begun to render before its first query failed.
+    assert [t.name for t in response.templates][-2:] == [
         "503.html",
         "_standalone_error.html",
     ]

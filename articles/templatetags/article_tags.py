@@ -1,6 +1,7 @@
 import datetime
 import json
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -312,6 +313,16 @@ def article_json_ld(context, article):
     if not article.lead:
         del data["description"]
     return json_ld_script(data)
+
+
+@register.simple_tag
+def filter_form_key(filterset):
+    """What the filter form shows, as a short stable string: the values of
+    its own fields as the reader gave them (valid or not), in a fixed order."""
+    items = []
+    for name in filterset.filters:
+        items.extend((name, value) for value in sorted(filterset.data.getlist(name)))
+    return urlencode(items)
 
 
 @register.simple_tag

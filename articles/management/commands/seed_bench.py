@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles.bench_content import BENCH_SLUG_PREFIX, ArticleWriter, organization_rows
 from articles.models import Article, Organization
+from pagecache import content_version
 
 
 def positive_int(text):
@@ -127,6 +128,8 @@ class Command(BaseCommand):
                 "probably deleted by hand; run again with --fresh."
             ) from error
         self._analyze()
+        # bulk_create signals nothing: cached pages must learn of the news.
+        content_version.bump()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

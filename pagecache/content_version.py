@@ -1,0 +1,175 @@
+"""The version of everything public pages show, shared by every process.
+
+Cached pages and fragments are filed under the version current when their
+request began; any change readers could see (a story saved, published or
+deleted, an organization, the office record, a photo) moves the version on
+when its transaction commits, so nothing cached before it is served again.
+Time changes pages too: a scheduled story comes out, another expires. The
+version records the next such moment, and the first request after it moves
+the version on.
+
+With REDIS_URL the version lives in Redis, shared by every machine. Without
+it, it lives in a small file (NEWSROOM_CONTENT_VERSION_FILE), shared by the
+processes of one machine, since each gunicorn worker has its own local-memory
+cache and must still see an editor's save made in another worker."""
+
+import json
+import os
+import secrets
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+CACHE_KEY = "pagecache:content-version"
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    token: str
+    # Seconds since the epoch: when the content last changed, and when time
+    # alone will next change it (None: nothing is scheduled or expiring).
+    changed_at: float
+    next_change_at: float | None
+
+    @property
+    def is_due(self):
+        return self.next_change_at is not None and time.time() >= self.next_change_at
+
+
+def _next_scheduled_change():
+    """When the next published story comes out or expires, or None."""
+    Article = apps.get_model("articles", "Article")
+    now = timezone.now()
+    moments = Article.objects.active().aggregate(
+        coming_out=Min("published_at", filter=Q(published_at__gt=now)),
+        expiring=Min("expires_at", filter=Q(expires_at__gt=now)),
+    )
+    upcoming = [moment for moment in moments.values() if moment is not None]
+    return min(upcoming).timestamp() if upcoming else None
+
+
+def _new_version():
+    return ContentVersion(
+        token=secrets.token_hex(8),
+        changed_at=time.time(),
+        next_change_at=_next_scheduled_change(),
+    )
+
+
+# --- Where the version is kept -------------------------------------------------
+
+
+def _version_file():
+    return Path(settings.NEWSROOM_CONTENT_VERSION_FILE)
+
+
+_file_memo = threading.local()
+
+
+def _read():
+    if settings.REDIS_URL:
+        stored = cache.get(CACHE_KEY)
+        return ContentVersion(*stored) if stored else None
+    path = _version_file()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+    # A stat per request; the file is read again only when it changed.
+    memo = getattr(_file_memo, "value", None)
+    if memo is not None and memo[0] == (path, stamp):
+        return memo[1]
+    try:
+        version = ContentVersion(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    _file_memo.value = ((path, stamp), version)
+    return version
+
+
+def _write(version):
+    if settings.REDIS_URL:
+        cache.set(
+            CACHE_KEY,
+            (version.token, version.changed_at, version.next_change_at),
+            timeout=None,
+        )
+        return
+    path = _version_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written whole and renamed into place, so no reader sees half a file.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".content-version-")
+    with os.fdopen(fd, "w") as file:
+        json.dump(version.__dict__, file)
+    os.replace(temporary, path)
+
+
+# --- The API -------------------------------------------------------------------
+
+
+def peek():
+    """The current version, or None when there is none yet or it is due to
+    move on. Never touches the database: cache hits use this."""
+    version = _read()
+    if version is None or version.is_due:
+        return None
+    return version
+
+
+def current():
+    """The current version, made anew when there is none or it is due."""
+    return peek() or bump()
+
+
+def bump():
+    """Move the version on now: everything cached so far is stale."""
+    version = _new_version()
+    _write(version)
+    return version
+
+
+def versioned_key(name):
+    """A cache key for something derived from the content, e.g. a count:
+    a new version gives it a new key."""
+    return f"{name}:{current().token}"
+
+
+def bump_on_commit():
+    """Move the version on for a change being written.
+
+    Inside a transaction it moves twice: at once, so this connection's own
+    next page (which sees the uncommitted rows) is not an old copy, and again
+    when the transaction commits, so a page another process made from the old
+    rows meanwhile is not kept (many changes in one transaction schedule one
+    bump at the commit)."""
+    bump()
+    connection = transaction.get_connection()
+    # Django drops the callbacks of a rolled-back block, so this stays true.
+    if connection.in_atomic_block and not any(
+        callback is bump for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(bump)
+
+
+def _changed(sender, **kwargs):
+    if kwargs.get("raw"):
+        return  # fixtures being loaded: the command bumps once at the end
+    bump_on_commit()
+
+
+def invalidate_on_change(*models):
+    """Pages show these models: saving or deleting any row of them makes
+    every cached page stale. Apps call this from their AppConfig.ready()."""
+    for model in models:
+        post_save.connect(_changed, sender=model, weak=False)
+        post_delete.connect(_changed, sender=model, weak=False)
