@@ -19,7 +19,9 @@ class NewsFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         filterset = ArticleFilter(
-            request.GET, queryset=Article.objects.published(), request=request
+            request.GET,
+            queryset=Article.objects.published().for_cards(),
+            request=request,
         )
         if not filterset.is_valid():
             errors = "; ".join(
@@ -57,7 +59,8 @@ class NewsFeed(Feed):
         return reverse("articles:feed")
 
     def items(self, filterset):
-        return filterset.qs.select_related("organization").newest_first()[:FEED_LENGTH]
+        # Newest first even when searching: a feed reader wants what is new.
+        return filterset.qs.newest_first()[:FEED_LENGTH]
 
     def item_title(self, article):
         return article.title

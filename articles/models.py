@@ -115,10 +115,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a list card shows, in one query with its organization."""
-        # The search vectors are the database's business, and large.
+        # The search vectors are the database's business, and large; a card
+        # shows the lead, never the body (kilobytes a row, often out of line).
         return (
             self.select_related("organization")
-            .defer("search_vector", "search_rank_vector")
+            .defer("body", "search_vector", "search_rank_vector")
             .newest_first()
         )
 

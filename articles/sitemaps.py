@@ -1,8 +1,12 @@
 from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
 
+from pagecache.content_version import versioned_key
+
 from .models import Article, Organization
+from .pagination import CACHE_SECONDS, NewestFirstPaginator
 from .templatetags.article_tags import archive_month_counts
 
 
@@ -16,8 +20,21 @@ class ArticleSitemap(Sitemap):
     def items(self):
         return (
             Article.objects.published()
-            .order_by("-published_at", "-pk")
+            .newest_first()
             .only("slug", "published_at", "updated_at")
+        )
+
+    @property
+    def paginator(self):
+        # By OFFSET, section 19 sorted and skipped 90,000 rows (PostgreSQL
+        # 142 ms, SQLite 299 ms at 100,000 stories); from an anchor each
+        # section reads only its own 5,000, as the first does. The count is
+        # kept per content version too.
+        return NewestFirstPaginator(
+            self.items(),
+            self.limit,
+            cache_key="sitemap:articles",
+            pages_per_anchor=1,
         )
 
     def lastmod(self, article):
@@ -25,8 +42,14 @@ class ArticleSitemap(Sitemap):
 
     def get_latest_lastmod(self):
         # Django's default calls lastmod() on every item, loading the whole
-        # archive for the index; one aggregate gives the same answer.
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+        # archive for the index; one aggregate gives the same answer, and it
+        # changes only with the content version.
+        key = versioned_key("articles:sitemap:latest-lastmod")
+        latest = cache.get(key)
+        if latest is None:
+            latest = self.items().aggregate(latest=Max("updated_at"))["latest"]
+            cache.set(key, latest, CACHE_SECONDS)
+        return latest
 
 
 class OrganizationSitemap(Sitemap):

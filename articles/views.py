@@ -18,12 +18,14 @@ from django.views.generic.detail import SingleObjectMixin
 from . import view_counts
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Organization
+from .pagination import NewestFirstPaginator, RankedPaginator
 
 
 class ArticleListMixin:
     """What every filtered list of stories shares: published stories newest
     first, the page size, the filter form, and status 400 with no results
-    when the form rejects a filter."""
+    when the form rejects a filter. Counts and deep pages cost the same at
+    any archive size (articles.pagination)."""
 
     template_name = "articles/article_list.html"
     allow_empty = True
@@ -52,6 +54,23 @@ class ArticleListMixin:
         if not self.filters_are_valid():
             return None
         return settings.NEWSROOM_PAGE_SIZE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        filterset = self.get_filterset()
+        # The list's name: the view, its period (archives) and the filters.
+        key = ":".join(
+            [
+                type(self).__name__,
+                *(f"{name}={value}" for name, value in sorted(self.kwargs.items())),
+                filterset.cache_key(),
+            ]
+        )
+        words = filterset.form.cleaned_data.get("q")
+        if words:
+            return RankedPaginator(
+                queryset, per_page, cache_key=key, words=words, **kwargs
+            )
+        return NewestFirstPaginator(queryset, per_page, cache_key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -85,6 +104,14 @@ class ArticleArchiveMixin(ArticleListMixin):
                 extra[name] = None
         return date_list, items, extra
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        # Left unevaluated: no page shows the period's days or months (the
+        # sidebar reads the cached month counts), and Django's version runs
+        # the grouping query just to check for emptiness, which we allow.
+        if date_type is None:
+            date_type = self.get_date_list_period()
+        return queryset.datetimes(self.get_date_field(), date_type, ordering)
+
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
@@ -94,10 +121,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stories = Article.objects.published().for_cards()
-        featured = list(stories.featured()[: self.featured_count])
+        featured = stories.featured()[: self.featured_count]
         # A featured story is already at the top; listing it twice wastes space.
+        # Both stay lazy: when the template's fragment is cached, no query runs.
         context["featured"] = featured
-        context["latest"] = stories.exclude(pk__in=[story.pk for story in featured])[
+        context["latest"] = stories.exclude(pk__in=featured.values("pk"))[
             : self.latest_count
         ]
         return context
@@ -215,6 +243,14 @@ class OrganizationDetailView(SingleObjectMixin, ListView):
 
     def get_paginate_by(self, queryset):
         return settings.NEWSROOM_PAGE_SIZE
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return NewestFirstPaginator(
+            queryset,
+            per_page,
+            cache_key=f"{type(self).__name__}:{self.object.pk}",
+            **kwargs,
+        )
 
     def get_queryset(self):
         return self.object.articles.published().for_cards()

@@ -1,0 +1,105 @@
+"""Every list page costs the same number of queries with a few stories and
+with a thousand: counts, deep pages and search rankings are kept per content
+version (articles.pagination), never recomputed per row or per page."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from articles.models import Article
+from articles.pagination import NewestFirstPaginator
+from articles.sitemaps import ArticleSitemap
+from pagecache import content_version
+
+# Fixed dates, so the archives below hold stories however many there are:
+# six hours apart, back from the end of June 2025.
+NEWEST = datetime(2025, 6, 30, 12, tzinfo=UTC)
+
+# search.ranked_ids: the ranked ids and their count; on PostgreSQL in their
+# own transaction (a savepoint in tests) that sets enable_seqscan off.
+RANKING = 2 + (3 if connection.vendor == "postgresql" else 0)
+
+# (address, queries the first time, queries again). The first request after
+# a change pays for what is kept per content version: the count, past the
+# first pages the page anchors, for a search the ranked ids and their count.
+# A list page also reads its stories, the form's organizations, the sidebar's
+# month counts and the footer's office and numbers, which the templates'
+# fragment cache keeps for the request again; a page found from an anchor
+# reads its stories' organizations apart (NewestFirstPaginator), except on
+# the organization's own page, which knows it. A filter by organization looks
+# its slug up every time, the organization page its row.
+PAGES = [
+    ("/", 5, 0),
+    ("/news/", 6, 0),
+    ("/news/?page=2", 8, 0),
+    ("/news/?organization=org-a", 7, 1),
+    ("/news/?organization=org-a&page=2", 9, 1),
+    ("/news/?date_from=2025-06-01&date_to=2025-06-30", 6, 0),
+    ("/news/?language=ru", 6, 0),
+    ("/news/?q=border", 5 + RANKING, 0),
+    ("/news/?q=border&page=2", 5 + RANKING, 0),
+    ("/news/2025/", 6, 0),
+    ("/news/2025/06/", 6, 0),
+    ("/news/2025/06/?page=2", 8, 0),
+    ("/news/2025/06/29/", 6, 0),
+    ("/organizations/org-a/", 5, 2),
+    ("/organizations/org-a/?page=2", 6, 2),
+    ("/news/feed/", 1, 1),
+    ("/news/feed/?organization=org-a&q=border", 2, 2),
+    ("/sitemap.xml", 4, 0),
+    ("/sitemap-articles.xml", 2, 0),
+    ("/sitemap-articles.xml?p=3", 3, 0),
+]
+
+
+def publish(count, organizations):
+    """`count` public stories in one insert, newest first six hours apart;
+    two in three mention the border, every fourth is Russian, two featured."""
+    Article.objects.bulk_create(
+        Article(
+            title=f"{'Harvest' if n % 3 == 0 else 'Border'} story {n}",
+            slug=f"story-{n}",
+            lead=f"The lead of story {n}.",
+            body=f"<p>The body of story {n}.</p>",
+            status=Article.Status.PUBLISHED,
+            published_at=NEWEST - timedelta(hours=6 * n),
+            organization=organizations[n % len(organizations)],
+            language="ru" if n % 4 == 0 else "en",
+            is_featured=n in (5, 7),
+        )
+        for n in range(count)
+    )
+
+
+@pytest.fixture
+def site(settings, monkeypatch, make_organization, make_contact, make_photo):
+    """The furniture every page shows, no page cache, and small sections and
+    anchors so that the deep-page paths run with few stories too."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    monkeypatch.setattr(NewestFirstPaginator, "pages_per_anchor", 1)
+    monkeypatch.setattr(ArticleSitemap, "limit", 10)
+    make_photo(caption="Tysenhaus Palace")
+    make_contact(name="Postavy District Executive Committee", is_primary=True)
+    return [
+        make_organization(slug="org-a", short_name="A"),
+        make_organization(slug="org-b", short_name="B"),
+    ]
+
+
+@pytest.mark.parametrize("stories", [45, 1000])
+@pytest.mark.parametrize(("url", "first", "again"), PAGES)
+def test_each_list_page_costs_the_same_queries_however_many_stories(
+    client, site, django_assert_num_queries, stories, url, first, again
+):
+    publish(stories, site)
+    # As after any editor's save: a version exists, nothing is cached under it.
+    content_version.current()
+
+    with django_assert_num_queries(first):
+        response = client.get(url)
+    assert response.status_code == 200
+
+    with django_assert_num_queries(again):
+        response = client.get(url)
+    assert response.status_code == 200
