@@ -1,6 +1,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -15,10 +16,16 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
+from pagecache.content_version import versioned_key
+
 from . import view_counts
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Organization
 from .pagination import NewestFirstPaginator, RankedPaginator
+
+# Stands for "no such published article" in the cache (None is a miss).
+NOT_FOUND = "not-found"
+PUBLIC_ARTICLE_CACHE_SECONDS = 10 * 60
 
 
 class ArticleListMixin:
@@ -171,12 +178,36 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         url_date = self.get_url_date()
-        article = super().get_object(queryset)
+        if self.request.user.is_staff:
+            article = super().get_object(queryset)
+        else:
+            article = self.get_public_article()
         published_on = timezone.localtime(
             article.published_at, timezone.get_default_timezone()
         ).date()
         if published_on != url_date:
             raise Http404(_("No article at this date."))
+        return article
+
+    def get_public_article(self):
+        """The published article with this slug, or 404. The row is kept in
+        the cache until the content version moves on (any edit, publication
+        or expiry), so readers' requests need no query to find it."""
+        key = versioned_key(f"articles:public-article:{self.kwargs['slug']}")
+        article = cache.get(key)
+        if article is None:
+            found = (
+                Article.objects.published()
+                .select_related("organization")
+                .filter(slug=self.kwargs["slug"])
+                .first()
+            )
+            # A miss is kept too, so a run of wrong addresses costs one query each.
+            article = found or NOT_FOUND
+            cache.set(key, article, PUBLIC_ARTICLE_CACHE_SECONDS)
+            self.view_count_is_current = True
+        if article == NOT_FOUND:
+            raise Http404(_("No article at this address."))
         return article
 
     def get_moved_article(self):
@@ -203,9 +234,7 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
         is_public = article.is_published()
         if is_public and request.method == "GET":
-            total = view_counts.record(request, article.pk, stored=article.view_count)
-            if total is not None:
-                article.view_count = total
+            article.view_count = self.record_view(article)
         context = self.get_context_data(object=article, is_preview=not is_public)
         response = self.render_to_response(context)
         if is_public:
@@ -215,13 +244,38 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)
         return response
 
+    # True when the article was just read from the database, not the cache.
+    view_count_is_current = False
+
+    def record_view(self, article):
+        """Count this reader's view; return the total to show."""
+        if self.view_count_is_current or self.request.user.is_staff:
+            total = view_counts.record(
+                self.request, article.pk, stored=article.view_count
+            )
+        else:
+            total = view_counts.record(self.request, article.pk)
+        if total is None:
+            # The counter lost the total (or never had it), and a cached row's
+            # count may be behind the flushed views: read the stored count.
+            stored = (
+                Article.objects.filter(pk=article.pk)
+                .values_list("view_count", flat=True)
+                .first()
+            )
+            total = view_counts.record(self.request, article.pk, stored=stored or 0)
+        return total if total is not None else article.view_count
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # One query, and none for a story no other source reported.
-        context["also_reported_by"] = list(
+        # One query when the template's fragment is made, none when it comes
+        # from the cache, and none for a story no other source reported.
+        context["also_reported_by"] = (
             Article.objects.published()
             .reporting_the_same_event_as(self.object)
             .for_cards()
+            if self.object.event_id is not None
+            else ()
         )
         return context
 
