@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -193,7 +194,9 @@ class ArticleDetailView(DetailView):
         """The published article with this slug, or 404. The row is kept in
         the cache until the content version moves on (any edit, publication
         or expiry), so readers' requests need no query to find it."""
-        key = versioned_key(f"articles:public-article:{self.kwargs['slug']}")
+        # Hashed: a slug may be longer than some caches allow a key to be.
+        slug_digest = hashlib.blake2b(self.kwargs["slug"].encode()).hexdigest()
+        key = versioned_key(f"articles:public-article:{slug_digest}")
         article = cache.get(key)
         if article is None:
             found = (

@@ -26,7 +26,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
@@ -50,11 +49,20 @@ def _next_scheduled_change():
     """When the next published story comes out or expires, or None."""
     Article = apps.get_model("articles", "Article")
     now = timezone.now()
-    moments = Article.objects.active().aggregate(
-        coming_out=Min("published_at", filter=Q(published_at__gt=now)),
-        expiring=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    upcoming = [moment for moment in moments.values() if moment is not None]
+    active = Article.objects.active().order_by()
+    # Two ordered lookups on the public list's index, not an aggregate over
+    # every published story.
+    upcoming = [
+        active.filter(published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first(),
+        active.filter(expires_at__gt=now)
+        .order_by("expires_at")
+        .values_list("expires_at", flat=True)
+        .first(),
+    ]
+    upcoming = [moment for moment in upcoming if moment is not None]
     return min(upcoming).timestamp() if upcoming else None
 
 
