@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import (
     DayArchiveView,
@@ -47,10 +48,22 @@ class ArticleListMixin:
             )
         return self.filterset
 
+    def has_filters(self):
+        """True if the address sets any filter; most readers' lists do not,
+        and those need no filter set built unless a fragment is made."""
+        query = self.request.GET
+        return any(
+            value.strip()
+            for name in ArticleFilter.base_filters
+            for value in query.getlist(name)
+        )
+
     def filters_are_valid(self):
-        return self.get_filterset().is_valid()
+        return not self.has_filters() or self.get_filterset().is_valid()
 
     def get_queryset(self):
+        if not self.has_filters():
+            return Article.objects.published().for_cards()
         filterset = self.get_filterset()
         if not filterset.is_valid():
             return filterset.queryset.none()
@@ -64,16 +77,16 @@ class ArticleListMixin:
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        filterset = self.get_filterset()
+        filtered = self.has_filters()
         # The list's name: the view, its period (archives) and the filters.
         key = ":".join(
             [
                 type(self).__name__,
                 *(f"{name}={value}" for name, value in sorted(self.kwargs.items())),
-                filterset.cache_key(),
+                self.get_filterset().cache_key() if filtered else "all",
             ]
         )
-        words = filterset.form.cleaned_data.get("q")
+        words = filtered and self.get_filterset().form.cleaned_data.get("q")
         if words:
             return RankedPaginator(
                 queryset, per_page, cache_key=key, words=words, **kwargs
@@ -82,7 +95,8 @@ class ArticleListMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["filter"] = self.get_filterset()
+        # Built only if the page uses it: its cached fragments usually do not.
+        context["filter"] = SimpleLazyObject(self.get_filterset)
         return context
 
     def render_to_response(self, context, **response_kwargs):

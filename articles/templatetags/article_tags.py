@@ -25,6 +25,7 @@ from django.utils.translation import (
 from django.utils.translation import gettext as _
 
 from articles import view_counts
+from articles.filters import ArticleFilter
 from articles.models import Article
 
 register = template.Library()
@@ -316,12 +317,14 @@ def article_json_ld(context, article):
 
 
 @register.simple_tag
-def filter_form_key(filterset):
-    """What the filter form shows, as a short stable string: the values of
-    its own fields as the reader gave them (valid or not), in a fixed order."""
+def filter_form_key(query):
+    """What the filter form shows, as a short stable string: the non-empty
+    values of its own fields in `query` (request.GET) as the reader gave them,
+    valid or not, in a fixed order."""
     items = []
-    for name in filterset.filters:
-        items.extend((name, value) for value in sorted(filterset.data.getlist(name)))
+    for name in ArticleFilter.base_filters:
+        values = sorted(value for value in query.getlist(name) if value.strip())
+        items.extend((name, value) for value in values)
     return urlencode(items)
 
 
