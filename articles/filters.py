@@ -3,9 +3,13 @@ import hashlib
 
 import django_filters
 from django import forms
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from pagecache.content_version import versioned_key
 
 from . import search
 from .models import Article, Language, Organization
@@ -13,6 +17,7 @@ from .models import Article, Language, Organization
 # Readers type dates as the date pickers send them; other formats would let
 # "03/04/2023" mean different days to different readers.
 DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+ORGANIZATIONS_CACHE_SECONDS = 10 * 60
 
 
 def start_of_local_day(day):
@@ -58,6 +63,45 @@ class DateInput(forms.DateInput):
             return False
 
 
+def organizations_by_slug():
+    """{slug: organization} for every organization, kept per content version:
+    the filter checks readers' slugs against it without a query."""
+    key = versioned_key("articles:organizations-by-slug")
+    known = cache.get(key)
+    if known is None:
+        known = Organization.objects.in_bulk(field_name="slug")
+        cache.set(key, known, ORGANIZATIONS_CACHE_SECONDS)
+    return known
+
+
+class OrganizationsField(django_filters.fields.ModelMultipleChoiceField):
+    """The chosen organizations, checked against organizations_by_slug()
+    instead of a query per request (Django's field runs one per value)."""
+
+    def _check_values(self, value):
+        try:
+            slugs = frozenset(value)
+        except TypeError:
+            raise ValidationError(
+                self.error_messages["invalid_list"], code="invalid_list"
+            ) from None
+        known = organizations_by_slug()
+        for slug in slugs:
+            self.validate_no_null_characters(slug)
+            if slug not in known:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        # In the organizations' own order (by name), as the query gave them.
+        return sorted((known[slug] for slug in slugs), key=lambda o: (o.name, o.pk))
+
+
+class OrganizationsFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = OrganizationsField
+
+
 class ArticleFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -87,7 +131,7 @@ class ArticleFilter(django_filters.FilterSet):
         method="filter_q",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    organization = django_filters.ModelMultipleChoiceFilter(
+    organization = OrganizationsFilter(
         label=_("Organization"),
         queryset=Organization.objects.all(),
         to_field_name="slug",

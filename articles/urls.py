@@ -1,9 +1,13 @@
 from django.urls import path, re_path
 
+from pagecache.decorators import cache_per_content_version
+
 from . import views
 from .feeds import NewsAtomFeed, NewsFeed
 
 app_name = "articles"
+
+FEED_CACHE_SECONDS = 10 * 60
 
 # Dates in addresses are always zero-padded (2023/07/06), so each article and
 # archive has one address; years before 1000 are not a newsroom's business.
@@ -14,8 +18,17 @@ DAY = r"(?P<day>[0-9]{2})"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("news/", views.ArticleListView.as_view(), name="list"),
-    path("news/feed/", NewsFeed(), name="feed"),
-    path("news/feed/atom/", NewsAtomFeed(), name="feed-atom"),
+    # The same for every visitor, and 30 stories to build: kept per content version.
+    path(
+        "news/feed/",
+        cache_per_content_version(FEED_CACHE_SECONDS)(NewsFeed()),
+        name="feed",
+    ),
+    path(
+        "news/feed/atom/",
+        cache_per_content_version(FEED_CACHE_SECONDS)(NewsAtomFeed()),
+        name="feed-atom",
+    ),
     re_path(
         rf"^news/{YEAR}/$", views.ArticleYearArchiveView.as_view(), name="archive-year"
     ),

@@ -84,3 +84,13 @@ def test_a_new_organization_appears_in_the_filter_form_at_once(
     make_organization(short_name="Minsk Herald", name="Minsk Herald")
 
     assert "Minsk Herald" in client.get("/news/").content.decode()
+
+
+def test_a_new_organization_can_be_filtered_by_at_once(make_article, make_organization):
+    make_article()
+    client = Client()
+    assert client.get("/news/?organization=minsk-herald").status_code == 400
+
+    make_organization(slug="minsk-herald")
+
+    assert client.get("/news/?organization=minsk-herald").status_code == 200
