@@ -78,6 +78,13 @@ class OrganizationsField(django_filters.fields.ModelMultipleChoiceField):
     """The chosen organizations, checked against organizations_by_slug()
     instead of a query per request (Django's field runs one per value)."""
 
+    def clean(self, value):
+        # Django's answer to "none chosen" is an empty queryset, which costs
+        # an evaluation each time the filter asks whether it is empty.
+        if not value and not self.required:
+            return []
+        return super().clean(value)
+
     def _check_values(self, value):
         try:
             slugs = frozenset(value)
@@ -100,6 +107,12 @@ class OrganizationsField(django_filters.fields.ModelMultipleChoiceField):
 
 class OrganizationsFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = OrganizationsField
+
+
+def all_organizations(request):
+    # A callable, not a queryset: every FilterSet deep-copies its filters,
+    # and copying a function costs nothing.
+    return Organization.objects.all()
 
 
 class ArticleFilterForm(forms.Form):
@@ -133,7 +146,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     organization = OrganizationsFilter(
         label=_("Organization"),
-        queryset=Organization.objects.all(),
+        queryset=all_organizations,
         to_field_name="slug",
         method="filter_organization",
         widget=forms.CheckboxSelectMultiple,
