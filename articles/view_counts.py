@@ -79,10 +79,13 @@ REDIS_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutE
 # early, and a client must not fill memory with huge distinct headers.
 USER_AGENT_MATCH_LENGTH = 512
 
-# Generic HTTP clients appear in the crawler list, but behind them are people's
-# scripts, apps and feed readers, not self-declared crawlers: every pattern
-# that matches one of these is dropped, so they are counted.
+# Generic HTTP clients and headless browsers appear in the crawler list, but
+# behind them are people's scripts, apps, feed readers and browser tests, not
+# self-declared crawlers: every pattern that matches one of these is dropped,
+# so they are counted.
 HTTP_CLIENTS = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/130.0.0.0 Safari/537.36",
     "curl/8.5.0",
     "Wget/1.21.4",
     "python-requests/2.32.3",

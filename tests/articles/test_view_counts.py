@@ -58,6 +58,9 @@ PEOPLE = {
     "node-fetch": "node-fetch/1.0 (+https://github.com/bitinn/node-fetch)",
     "axios": "axios/1.7.2",
     "no User-Agent": "",
+    # Playwright's and Puppeteer's default: readers' browser tests.
+    "headless Chrome": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) HeadlessChrome/131.0.6778.33 Safari/537.36",
 }
 
 
@@ -234,7 +237,9 @@ def test_a_crawler_is_shown_the_count_but_not_counted(backend, make_article, nam
     assert view_counts.flush() == 0
 
 
-@pytest.mark.parametrize("name", ["curl", "python-requests", "no User-Agent"])
+@pytest.mark.parametrize(
+    "name", ["curl", "python-requests", "no User-Agent", "headless Chrome"]
+)
 def test_scripts_and_requests_without_a_user_agent_are_counted(
     backend, make_article, name
 ):
