@@ -3,13 +3,12 @@ import hashlib
 
 import django_filters
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pagecache.content_version import versioned_key
+from pagecache import content_version
 
 from . import search
 from .models import Article, Language, Organization
@@ -66,12 +65,11 @@ class DateInput(forms.DateInput):
 def organizations_by_slug():
     """{slug: organization} for every organization, kept per content version:
     the filter checks readers' slugs against it without a query."""
-    key = versioned_key("articles:organizations-by-slug")
-    known = cache.get(key)
-    if known is None:
-        known = Organization.objects.in_bulk(field_name="slug")
-        cache.set(key, known, ORGANIZATIONS_CACHE_SECONDS)
-    return known
+    return content_version.cached(
+        "articles:organizations-by-slug",
+        lambda: Organization.objects.in_bulk(field_name="slug"),
+        ORGANIZATIONS_CACHE_SECONDS,
+    )
 
 
 class OrganizationsField(django_filters.fields.ModelMultipleChoiceField):

@@ -22,13 +22,12 @@ arguments), never the SQL: that holds the moment the request began.
 
 import datetime
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
-from pagecache.content_version import versioned_key
+from pagecache import content_version
 
 from . import search
 
@@ -47,15 +46,9 @@ class CachedCountPaginator(Paginator):
         self.cache_key = cache_key
 
     def cached(self, name, compute):
-        # The version is read before the query runs: a result that already
-        # shows an editor's change may be filed under the version the change
-        # retires, but a stale one is never filed under the new version.
-        key = versioned_key(f"articles:{name}:{self.cache_key}")
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, CACHE_SECONDS)
-        return value
+        return content_version.cached(
+            f"articles:{name}:{self.cache_key}", compute, CACHE_SECONDS
+        )
 
     @cached_property
     def count(self):

@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import Sitemap
-from django.core.cache import cache
 from django.db.models import Max
 from django.urls import reverse
 
-from pagecache.content_version import versioned_key
+from pagecache import content_version
 
 from .models import Article, Organization
 from .pagination import CACHE_SECONDS, NewestFirstPaginator
@@ -44,12 +43,11 @@ class ArticleSitemap(Sitemap):
         # Django's default calls lastmod() on every item, loading the whole
         # archive for the index; one aggregate gives the same answer, and it
         # changes only with the content version.
-        key = versioned_key("articles:sitemap:latest-lastmod")
-        latest = cache.get(key)
-        if latest is None:
-            latest = self.items().aggregate(latest=Max("updated_at"))["latest"]
-            cache.set(key, latest, CACHE_SECONDS)
-        return latest
+        return content_version.cached(
+            "articles:sitemap:latest-lastmod",
+            lambda: self.items().aggregate(latest=Max("updated_at"))["latest"],
+            CACHE_SECONDS,
+        )
 
 
 class OrganizationSitemap(Sitemap):

@@ -2,7 +2,6 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -18,7 +17,7 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from pagecache.content_version import versioned_key
+from pagecache import content_version
 
 from . import view_counts
 from .filters import ArticleFilter
@@ -210,19 +209,21 @@ class ArticleDetailView(DetailView):
         or expiry), so readers' requests need no query to find it."""
         # Hashed: a slug may be longer than some caches allow a key to be.
         slug_digest = hashlib.blake2b(self.kwargs["slug"].encode()).hexdigest()
-        key = versioned_key(f"articles:public-article:{slug_digest}")
-        article = cache.get(key)
-        if article is None:
+
+        def find():
+            self.view_count_is_current = True
             found = (
                 Article.objects.published()
                 .select_related("organization")
                 .filter(slug=self.kwargs["slug"])
                 .first()
             )
-            # A miss is kept too, so a run of wrong addresses costs one query each.
-            article = found or NOT_FOUND
-            cache.set(key, article, PUBLIC_ARTICLE_CACHE_SECONDS)
-            self.view_count_is_current = True
+            # A miss is kept too, so a run of wrong addresses costs one query.
+            return found or NOT_FOUND
+
+        article = content_version.cached(
+            f"articles:public-article:{slug_digest}", find, PUBLIC_ARTICLE_CACHE_SECONDS
+        )
         if article == NOT_FOUND:
             raise Http404(_("No article at this address."))
         return article

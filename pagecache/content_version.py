@@ -152,6 +152,20 @@ def versioned_key(name):
     return f"{name}:{current().token}"
 
 
+def cached(name, compute, timeout):
+    """compute(), kept under `name` until the content version moves on (or
+    `timeout` seconds pass). The key is taken before computing: a value that
+    already shows an editor's change may be filed under the version that
+    change retires, but a stale one is never filed under the new version.
+    compute() must not return None (that reads as a miss)."""
+    key = versioned_key(name)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
 def bump_on_commit():
     """Move the version on for a change being written.
 
