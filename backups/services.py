@@ -14,6 +14,7 @@ written as natural keys, so they land on the right rows in a database whose
 migrations numbered those differently.
 """
 
+import datetime
 import hashlib
 import json
 import shutil
@@ -26,6 +27,7 @@ from django.core import serializers
 from django.core.files import File
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -48,6 +50,16 @@ SKIPPED_MODELS = {"auth.permission"}
 
 class BackupError(Exception):
     """A backup cannot be written or restored; the message says why."""
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a restore must give back
+    the microseconds too (12:00:00.000400 would otherwise return as 12:00)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def content_models():
@@ -131,6 +143,7 @@ def _export(directory, model_list):
             indent=1,
             use_natural_foreign_keys=True,
             use_natural_primary_keys=False,
+            cls=ExactJSONEncoder,
         )
     data_sha256, data_size = sha256_of(_file_chunks(data_path))
 
