@@ -65,7 +65,7 @@ class DateInput(forms.DateInput):
 def organizations_by_slug():
     """{slug: organization} for every organization, kept per content version:
     the filter checks readers' slugs against it without a query."""
-    return content_version.cached(
+    return content_version.memoized(
         "articles:organizations-by-slug",
         lambda: Organization.objects.in_bulk(field_name="slug"),
         ORGANIZATIONS_CACHE_SECONDS,

@@ -25,7 +25,7 @@ import datetime
 from django.core.paginator import Paginator
 from django.db.models import ExpressionWrapper, F, IntegerField, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from pagecache import content_version
 
@@ -46,13 +46,23 @@ class CachedCountPaginator(Paginator):
         self.cache_key = cache_key
 
     def cached(self, name, compute):
-        return content_version.cached(
+        return content_version.memoized(
             f"articles:{name}:{self.cache_key}", compute, CACHE_SECONDS
         )
 
     @cached_property
     def count(self):
         return self.cached("count", lambda: Paginator.count.func(self))
+
+    def _check_object_list_is_ordered(self):
+        # These lists know their order (newest first, or best match first),
+        # and asking the queryset would build it when nothing else needs it.
+        pass
+
+    def lazy_page(self, rows, number):
+        """The page, its rows read by rows() only when something looks at
+        them: a page whose rendering comes from the cache needs no query."""
+        return self._get_page(SimpleLazyObject(rows), number, self)
 
     def page_bounds(self, number):
         """The validated number and the positions of the page's first row and
@@ -80,11 +90,14 @@ class NewestFirstPaginator(CachedCountPaginator):
 
     def page(self, number):
         number, bottom, top = self.page_bounds(number)
+        return self.lazy_page(lambda: self.rows(bottom, top), number)
+
+    def rows(self, bottom, top):
         step = self.per_page * self.pages_per_anchor
         anchor_index, skip = divmod(bottom, step)
         anchors = self.anchors() if anchor_index else ()
         if not anchor_index or anchor_index >= len(anchors):
-            return self._get_page(self.object_list[bottom:top], number, self)
+            return self.object_list[bottom:top]
         published_at, pk = anchors[anchor_index]
         # The page lies between its anchor and the next one: one BETWEEN, as
         # the index's range. SQLite (no statistics) takes the first of several
@@ -96,12 +109,11 @@ class NewestFirstPaginator(CachedCountPaginator):
             lowest = anchors[anchor_index + 1][0]
         else:
             lowest = EARLIEST
-        rows = _without_joins(self.object_list).filter(
+        return _without_joins(self.object_list).filter(
             # (published_at, pk) <= the anchor's, in the order of the index.
             Q(published_at__lt=published_at) | Q(pk__lte=pk),
             published_at__range=(lowest, published_at),
         )[skip : skip + top - bottom]
-        return self._get_page(rows, number, self)
 
     def anchors(self):
         """[(published_at, pk)] of the rows at positions 0, step, 2 * step, …
@@ -171,11 +183,12 @@ class RankedPaginator(CachedCountPaginator):
 
     def page(self, number):
         number, bottom, top = self.page_bounds(number)
+        return self.lazy_page(lambda: self.rows(bottom, top), number)
+
+    def rows(self, bottom, top):
         ids, _total = self.ranking()
         if top <= len(ids):
-            rows = search.highlighted_by_id(
+            return search.highlighted_by_id(
                 self.object_list.model.objects.for_cards(), ids[bottom:top], self.words
             )
-        else:
-            rows = self.object_list[bottom:top]
-        return self._get_page(rows, number, self)
+        return self.object_list[bottom:top]

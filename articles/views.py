@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from typing import NamedTuple
 
 from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
@@ -29,14 +30,36 @@ NOT_FOUND = "not-found"
 PUBLIC_ARTICLE_CACHE_SECONDS = 10 * 60
 
 
+class FilterOutcome(NamedTuple):
+    """What a list's filters come to: kept per content version and query, so
+    a list whose fragments and counts are cached builds no FilterSet."""
+
+    is_valid: bool
+    # ArticleFilter.cache_key() of valid filters; "all" when there are none.
+    cache_key: str
+    # The search words, "" for none.
+    words: str
+
+
+UNFILTERED = FilterOutcome(is_valid=True, cache_key="all", words="")
+FILTER_OUTCOME_CACHE_SECONDS = 10 * 60
+
+
 class ArticleListMixin:
     """What every filtered list of stories shares: published stories newest
     first, the page size, the filter form, and status 400 with no results
     when the form rejects a filter. Counts and deep pages cost the same at
-    any archive size (articles.pagination)."""
+    any archive size (articles.pagination), and the queryset is built only
+    when a page of rows or a count has to be read."""
 
     template_name = "articles/article_list.html"
+    # Named, so that Django need not build the queryset to name it.
+    context_object_name = "article_list"
     allow_empty = True
+
+    def get_template_names(self):
+        # Django would look at the queryset for a model-named fallback.
+        return [self.template_name]
 
     def get_filterset(self):
         if not hasattr(self, "filterset"):
@@ -47,48 +70,70 @@ class ArticleListMixin:
             )
         return self.filterset
 
-    def has_filters(self):
-        """True if the address sets any filter; most readers' lists do not,
-        and those need no filter set built unless a fragment is made."""
+    def filter_values(self):
+        """The filters the address sets, as given; most readers' lists set
+        none."""
         query = self.request.GET
-        return any(
-            value.strip()
-            for name in ArticleFilter.base_filters
-            for value in query.getlist(name)
-        )
+        return [
+            (name, values)
+            for name in sorted(ArticleFilter.base_filters)
+            if (values := [value for value in query.getlist(name) if value.strip()])
+        ]
 
-    def filters_are_valid(self):
-        return not self.has_filters() or self.get_filterset().is_valid()
+    def filter_outcome(self):
+        if not hasattr(self, "_filter_outcome"):
+            given = self.filter_values()
+            if not given:
+                self._filter_outcome = UNFILTERED
+            else:
+                digest = hashlib.blake2b(repr(given).encode(), digest_size=16)
+                self._filter_outcome = content_version.memoized(
+                    f"articles:filter-outcome:{digest.hexdigest()}",
+                    self._judge_filters,
+                    FILTER_OUTCOME_CACHE_SECONDS,
+                )
+        return self._filter_outcome
 
-    def get_queryset(self):
-        if not self.has_filters():
-            return Article.objects.published().for_cards()
+    def _judge_filters(self):
         filterset = self.get_filterset()
         if not filterset.is_valid():
-            return filterset.queryset.none()
-        return filterset.qs
+            return FilterOutcome(is_valid=False, cache_key="", words="")
+        return FilterOutcome(
+            is_valid=True,
+            cache_key=filterset.cache_key(),
+            words=filterset.form.cleaned_data.get("q") or "",
+        )
+
+    def get_queryset(self):
+        if not self.filter_outcome().is_valid:
+            return self.get_filterset().queryset.none()
+        return SimpleLazyObject(self._matching_articles)
+
+    def _matching_articles(self):
+        if self.filter_outcome() is UNFILTERED:
+            return Article.objects.published().for_cards()
+        return self.get_filterset().qs
 
     def get_paginate_by(self, queryset):
         # A rejected filter has no results to page through, so `page=2` next
         # to a bad date is still answered with the form and its error.
-        if not self.filters_are_valid():
+        if not self.filter_outcome().is_valid:
             return None
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        filtered = self.has_filters()
+        outcome = self.filter_outcome()
         # The list's name: the view, its period (archives) and the filters.
         key = ":".join(
             [
                 type(self).__name__,
                 *(f"{name}={value}" for name, value in sorted(self.kwargs.items())),
-                self.get_filterset().cache_key() if filtered else "all",
+                outcome.cache_key,
             ]
         )
-        words = filtered and self.get_filterset().form.cleaned_data.get("q")
-        if words:
+        if outcome.words:
             return RankedPaginator(
-                queryset, per_page, cache_key=key, words=words, **kwargs
+                queryset, per_page, cache_key=key, words=outcome.words, **kwargs
             )
         return NewestFirstPaginator(queryset, per_page, cache_key=key, **kwargs)
 
@@ -99,7 +144,7 @@ class ArticleListMixin:
         return context
 
     def render_to_response(self, context, **response_kwargs):
-        if not self.filters_are_valid():
+        if not self.filter_outcome().is_valid:
             response_kwargs.setdefault("status", 400)
         return super().render_to_response(context, **response_kwargs)
 

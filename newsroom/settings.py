@@ -81,8 +81,10 @@ MIDDLEWARE = [
     # ETag from the final page, and 304 to a reader whose copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous readers' pages from the cache, before sessions, languages and
-    # the database are looked at (pagecache/middleware.py).
+    # One read of the content version per request, then the anonymous
+    # readers' pages from the cache, before sessions, languages and the
+    # database are looked at (pagecache/middleware.py).
+    "pagecache.middleware.ContentVersionMiddleware",
     "pagecache.middleware.AnonymousPageCacheMiddleware",
     # Turns a database outage met by a view into the friendly 503 page.
     "monitoring.middleware.DatabaseUnavailableMiddleware",

@@ -19,6 +19,8 @@ import secrets
 import tempfile
 import threading
 import time
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,9 +84,20 @@ def _version_file():
 
 
 _file_memo = threading.local()
+# The version a request began with (pinned_for_request); unset outside one.
+_pin = threading.local()
 
 
 def _read():
+    version = getattr(_pin, "version", None)
+    if version is None:
+        version = _read_stored()
+        if getattr(_pin, "active", False):
+            _pin.version = version
+    return version
+
+
+def _read_stored():
     if settings.REDIS_URL:
         stored = cache.get(CACHE_KEY)
         return ContentVersion(*stored) if stored else None
@@ -125,6 +138,19 @@ def _write(version):
 # --- The API -------------------------------------------------------------------
 
 
+@contextmanager
+def pinned_for_request():
+    """Within the block the version is read once and then kept: every
+    fragment and count of one page is filed under the same version, and the
+    page pays for one read (a stat or a Redis round trip), not one per use.
+    A bump inside the block (an editor's save) replaces the kept version."""
+    _pin.active, _pin.version = True, None
+    try:
+        yield
+    finally:
+        _pin.active, _pin.version = False, None
+
+
 def peek():
     """The current version, or None when there is none yet or it is due to
     move on. Never touches the database: cache hits use this."""
@@ -143,6 +169,8 @@ def bump():
     """Move the version on now: everything cached so far is stale."""
     version = _new_version()
     _write(version)
+    if getattr(_pin, "active", False):
+        _pin.version = version
     return version
 
 
@@ -158,12 +186,46 @@ def cached(name, compute, timeout):
     already shows an editor's change may be filed under the version that
     change retires, but a stale one is never filed under the new version.
     compute() must not return None (that reads as a miss)."""
-    key = versioned_key(name)
+    return _cached_under(versioned_key(name), compute, timeout)
+
+
+def _cached_under(key, compute, timeout):
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+# Values callers only read, kept per process under the version they were made
+# for: no pickling and no cache round trip on each use. Bounded, oldest out.
+_local_values = OrderedDict()
+LOCAL_VALUES_MAX = 512
+
+
+def memoized(name, compute, timeout):
+    """cached(), plus a copy in this process's memory for `timeout` seconds.
+    Every caller is handed the same object, so it must be one nobody changes
+    (a count, ids, organizations looked up by slug), never a row a view
+    updates."""
+    key = versioned_key(name)
+    now = time.monotonic()
+    kept = _local_values.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    value = _cached_under(key, compute, timeout)
+    _local_values[key] = (now + timeout, value)
+    while len(_local_values) > LOCAL_VALUES_MAX:
+        try:
+            _local_values.popitem(last=False)
+        except KeyError:
+            break  # another thread emptied it meanwhile
+    return value
+
+
+def forget_local_values():
+    """Empty this process's copies (tests; the shared cache is left alone)."""
+    _local_values.clear()
 
 
 def bump_on_commit():

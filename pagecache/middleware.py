@@ -119,6 +119,18 @@ def mark_revalidate(response, version):
     patch_cache_control(response, no_cache=True)
 
 
+class ContentVersionMiddleware:
+    """Reads the content version once per request, however many fragments
+    and counts the page looks up (content_version.pinned_for_request)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with content_version.pinned_for_request():
+            return self.get_response(request)
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -84,9 +84,13 @@ def _fresh_view_counts():
 def _fresh_cache():
     from django.core.cache import cache
 
+    from pagecache import content_version
+
     cache.clear()
+    content_version.forget_local_values()
     yield
     cache.clear()
+    content_version.forget_local_values()
 
 
 # --- Time -----------------------------------------------------------------------

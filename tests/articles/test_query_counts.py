@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 
+from articles.filters import ArticleFilter
 from articles.models import Article
 from articles.pagination import NewestFirstPaginator
 from articles.sitemaps import ArticleSitemap
@@ -105,3 +106,44 @@ def test_each_list_page_costs_the_same_queries_however_many_stories(
     with django_assert_num_queries(again):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/?organization=org-a",
+        "/news/?date_from=2025-06-01&date_to=2025-06-30",
+        "/news/?q=border&page=2",
+        "/news/?language=ru&organization=org-b",
+    ],
+)
+def test_a_filtered_list_seen_before_builds_no_filter_set(
+    client, site, monkeypatch, url
+):
+    publish(45, site)
+    content_version.current()
+    built = []
+    original_init = ArticleFilter.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(url)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArticleFilter, "__init__", counting_init)
+    first = client.get(url)
+    assert built, "the first request judges the filters"
+
+    built.clear()
+    again = client.get(url)
+
+    assert again.status_code == first.status_code == 200
+    assert again.content == first.content
+    assert built == []
+
+
+def test_a_rejected_filter_is_still_rejected_when_asked_again(client, site):
+    publish(45, site)
+    for _ in range(2):
+        response = client.get("/news/?organization=nobody")
+        assert response.status_code == 400
+        assert b"nobody" in response.content

@@ -110,3 +110,45 @@ def test_keys_change_with_the_version(make_article):
     make_article()
 
     assert content_version.versioned_key("articles:count") != key
+
+
+def test_a_request_reads_the_version_once_and_keeps_it(settings, db):
+    settings.REDIS_URL = ""
+    started_with = content_version.current()
+    with content_version.pinned_for_request():
+        assert content_version.current() == started_with
+        # Another worker's bump lands mid-request: this page's fragments stay
+        # filed under the version it began with.
+        content_version._write(content_version._new_version())
+        assert content_version.current() == started_with
+
+    assert content_version.current() != started_with
+
+
+def test_a_save_inside_a_request_moves_its_kept_version_on(make_article):
+    with content_version.pinned_for_request():
+        before = content_version.current()
+        make_article()
+        assert content_version.current() != before
+
+
+def test_memoized_values_are_made_once_per_version(make_article):
+    made = []
+
+    def count():
+        made.append(1)
+        return len(made)
+
+    assert content_version.memoized("test:count", count, 60) == 1
+    assert content_version.memoized("test:count", count, 60) == 1
+
+    make_article()
+
+    assert content_version.memoized("test:count", count, 60) == 2
+
+
+def test_memoized_values_in_other_processes_come_from_the_shared_cache(db):
+    assert content_version.memoized("test:answer", lambda: 42, 60) == 42
+    content_version.forget_local_values()  # as a new worker would start
+
+    assert content_version.memoized("test:answer", lambda: 0, 60) == 42
