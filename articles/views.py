@@ -186,15 +186,22 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        stories = Article.objects.published().for_cards()
-        featured = stories.featured()[: self.featured_count]
-        # A featured story is already at the top; listing it twice wastes space.
-        # Both stay lazy: when the template's fragment is cached, no query runs.
-        context["featured"] = featured
-        context["latest"] = stories.exclude(pk__in=featured.values("pk"))[
-            : self.latest_count
-        ]
+        # Built only when the template's fragment is made: when it comes from
+        # the cache, neither query is even put together.
+        context["featured"] = SimpleLazyObject(self.featured_stories)
+        context["latest"] = SimpleLazyObject(self.latest_stories)
         return context
+
+    def featured_stories(self):
+        return Article.objects.published().for_cards().featured()[: self.featured_count]
+
+    def latest_stories(self):
+        # A featured story is already at the top; listing it twice wastes space.
+        return (
+            Article.objects.published()
+            .for_cards()
+            .exclude(pk__in=self.featured_stories().values("pk"))[: self.latest_count]
+        )
 
 
 class ArticleListView(ArticleListMixin, ListView):

@@ -428,8 +428,9 @@ PHASES = [
     (
         "Page cache off",
         "NEWSROOM_PAGE_CACHE_SECONDS=0: every request runs its view; fragment "
-        "caches (head, filter form, results, sidebar, footer) and cached counts "
-        "stay on.",
+        "caches (head and header, a list's filter form and results, an "
+        "article's text around its live view count, sidebar, footer) and "
+        "cached counts stay on.",
         {"NEWSROOM_PAGE_CACHE_SECONDS": "0"},
         report.RATIO_TARGETS,
     ),

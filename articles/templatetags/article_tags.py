@@ -1,7 +1,6 @@
 import datetime
 import json
 from itertools import groupby
-from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -25,7 +24,6 @@ from django.utils.translation import (
 from django.utils.translation import gettext as _
 
 from articles import view_counts
-from articles.filters import ArticleFilter
 from articles.models import Article
 
 register = template.Library()
@@ -314,18 +312,6 @@ def article_json_ld(context, article):
     if not article.lead:
         del data["description"]
     return json_ld_script(data)
-
-
-@register.simple_tag
-def filter_form_key(query):
-    """What the filter form shows, as a short stable string: the non-empty
-    values of its own fields in `query` (request.GET) as the reader gave them,
-    valid or not, in a fixed order."""
-    items = []
-    for name in ArticleFilter.base_filters:
-        values = sorted(value for value in query.getlist(name) if value.strip())
-        items.extend((name, value) for value in values)
-    return urlencode(items)
 
 
 @register.simple_tag

@@ -1,7 +1,7 @@
 """With the page cache off, each request runs its view, but fragments (the
-head, the filter form, results, the sidebar, the footer, an article's text)
-and the published article rows come from the cache: they too must show any
-change at once."""
+head, a list's filter form and results, the sidebar, the footer, an
+article's text) and the published article rows come from the cache: they
+too must show any change at once."""
 
 import pytest
 from django.test import Client
