@@ -258,7 +258,8 @@ class ArticleDetailView(DetailView):
     def get_public_article(self):
         """The published article with this slug, or 404. The row is kept in
         the cache until the content version moves on (any edit, publication
-        or expiry), so readers' requests need no query to find it."""
+        or expiry), so readers' requests need no query to find it. It is
+        shared by this process's requests: nothing may change it."""
         # Hashed: a slug may be longer than some caches allow a key to be.
         slug_digest = hashlib.blake2b(self.kwargs["slug"].encode()).hexdigest()
 
@@ -273,7 +274,7 @@ class ArticleDetailView(DetailView):
             # A miss is kept too, so a run of wrong addresses costs one query.
             return found or NOT_FOUND
 
-        article = content_version.cached(
+        article = content_version.memoized(
             f"articles:public-article:{slug_digest}", find, PUBLIC_ARTICLE_CACHE_SECONDS
         )
         if article == NOT_FOUND:
@@ -304,8 +305,12 @@ class ArticleDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
         is_public = article.is_published()
         if is_public and request.method == "GET":
-            article.view_count = self.record_view(article)
-        context = self.get_context_data(object=article, is_preview=not is_public)
+            view_count = self.record_view(article)
+        else:
+            view_count = article.view_count
+        context = self.get_context_data(
+            object=article, is_preview=not is_public, view_count=view_count
+        )
         response = self.render_to_response(context)
         if is_public:
             # The page cache counts a view when it serves this page again.

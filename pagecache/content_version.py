@@ -197,35 +197,67 @@ def _cached_under(key, compute, timeout):
     return value
 
 
-# Values callers only read, kept per process under the version they were made
-# for: no pickling and no cache round trip on each use. Bounded, oldest out.
-_local_values = OrderedDict()
-LOCAL_VALUES_MAX = 512
+class _ProcessMemory:
+    """Values kept in this process's memory, each for at most its timeout,
+    the oldest dropped past `max_entries`. Keys carry the content version,
+    so a change readers could see leaves the old values unread. No pickling
+    and no cache round trip: whatever is kept is handed out as it is, so it
+    must be something nobody changes."""
+
+    def __init__(self, max_entries):
+        self.max_entries = max_entries
+        self.values = OrderedDict()
+
+    def get(self, key):
+        kept = self.values.get(key)
+        if kept is not None and kept[0] > time.monotonic():
+            return kept[1]
+        return None
+
+    def set(self, key, value, timeout):
+        self.values[key] = (time.monotonic() + timeout, value)
+        while len(self.values) > self.max_entries:
+            try:
+                self.values.popitem(last=False)
+            except KeyError:
+                break  # another thread emptied it meanwhile
+
+
+# Counts, page anchors, rankings, organizations by slug, filter outcomes.
+_derived_values = _ProcessMemory(max_entries=512)
+# Rendered pieces of pages, up to some 50 KB each: about 15 MB at most.
+_fragments = _ProcessMemory(max_entries=300)
 
 
 def memoized(name, compute, timeout):
-    """cached(), plus a copy in this process's memory for `timeout` seconds.
-    Every caller is handed the same object, so it must be one nobody changes
-    (a count, ids, organizations looked up by slug), never a row a view
-    updates."""
+    """cached(), plus a copy in this process's memory. Every caller is
+    handed the same object, so it must be one nobody changes (a count, ids,
+    organizations looked up by slug), never a row a view updates."""
     key = versioned_key(name)
-    now = time.monotonic()
-    kept = _local_values.get(key)
-    if kept is not None and kept[0] > now:
-        return kept[1]
-    value = _cached_under(key, compute, timeout)
-    _local_values[key] = (now + timeout, value)
-    while len(_local_values) > LOCAL_VALUES_MAX:
-        try:
-            _local_values.popitem(last=False)
-        except KeyError:
-            break  # another thread emptied it meanwhile
+    value = _derived_values.get(key)
+    if value is None:
+        value = _cached_under(key, compute, timeout)
+        _derived_values.set(key, value, timeout)
     return value
 
 
+def fragment(name, render, timeout):
+    """A rendered piece of a page, made by render() once per content version
+    in each process and kept in its memory only: made again in a few
+    milliseconds, it is not worth a trip to a shared cache."""
+    key = versioned_key(name)
+    text = _fragments.get(key)
+    if text is None:
+        text = render()
+        _fragments.set(key, text, timeout)
+    return text
+
+
 def forget_local_values():
-    """Empty this process's copies (tests; the shared cache is left alone)."""
-    _local_values.clear()
+    """Empty this process's memory of values and fragments (tests; the
+    shared cache is left alone)."""
+    _derived_values.values.clear()
+    _fragments.values.clear()
 
 
 def bump_on_commit():

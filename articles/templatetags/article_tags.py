@@ -4,7 +4,6 @@ from itertools import groupby
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -25,13 +24,13 @@ from django.utils.translation import gettext as _
 
 from articles import view_counts
 from articles.models import Article
+from pagecache import content_version
 
 register = template.Library()
 
 # The month counts change only when a story is published, scheduled or
 # expires; a few minutes' lag is the price of no query on most requests.
-ARCHIVE_MONTHS_CACHE_KEY = "articles:archive-months:v1"
-ARCHIVE_MONTHS_TIMEOUT = 5 * 60
+ARCHIVE_MONTHS_CACHE_SECONDS = 60 * 60
 
 # The default share image and the publisher's logo (static/img/), with their
 # sizes, which link previews and schema.org want to know.
@@ -77,23 +76,26 @@ MONTH_NAMES = (
 
 def archive_month_counts():
     """Return [(year, month, count)] for every month with published news,
-    newest first: one grouped query, then cached. Months are calendar months
-    in the site's time zone (Europe/Minsk), like the archive addresses."""
-    counts = cache.get(ARCHIVE_MONTHS_CACHE_KEY)
-    if counts is None:
-        rows = (
-            Article.objects.published()
-            .order_by()
-            .annotate(
-                month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
-            )
-            .values("month")
-            .annotate(n=Count("pk"))
-            .order_by("-month")
+    newest first: one grouped query per content version, so a story just
+    published is counted at once. Months are calendar months in the site's
+    time zone (Europe/Minsk), like the archive addresses."""
+    return content_version.memoized(
+        "articles:archive-months", _count_months, ARCHIVE_MONTHS_CACHE_SECONDS
+    )
+
+
+def _count_months():
+    rows = (
+        Article.objects.published()
+        .order_by()
+        .annotate(
+            month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
         )
-        counts = [(row["month"].year, row["month"].month, row["n"]) for row in rows]
-        cache.set(ARCHIVE_MONTHS_CACHE_KEY, counts, ARCHIVE_MONTHS_TIMEOUT)
-    return counts
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("-month")
+    )
+    return [(row["month"].year, row["month"].month, row["n"]) for row in rows]
 
 
 @register.inclusion_tag("articles/_archive_months.html")
