@@ -96,6 +96,8 @@ class Result:
     queries_again: int | None = None
     wrk: dict | None = None
     ratio: float | None = None
+    # Requests/s of the ceiling runs just before and just after this page.
+    nearby_ceilings: list = field(default_factory=list)
     problems: list = field(default_factory=list)
 
     @property
@@ -128,16 +130,22 @@ class Result:
         return {**asdict(self), "errors": self.errors}
 
 
-def apply_ratios(results):
-    """Each result's share of the mean ceiling (the ceiling runs first and last,
-    so a machine that slows down mid-run shows up as two different ceilings)."""
+def apply_ratios(results, interleaved_ceilings=()):
+    """Each page's share of the ceiling runs just before and after it, since
+    a machine's speed drifts during a run (other tenants, CPU boost): a page
+    is compared with what the machine could do at that time. The ceiling
+    runs themselves, and pages without neighbours, are compared with the
+    mean of every ceiling run, which is returned."""
     ceilings = [
         r.wrk["requests_per_second"] for r in results if r.kind == "ceiling" and r.wrk
-    ]
+    ] + list(interleaved_ceilings)
     ceiling = sum(ceilings) / len(ceilings) if ceilings else None
     for result in results:
-        if result.wrk:
-            result.ratio = ratio(result.wrk["requests_per_second"], ceiling)
+        if not result.wrk:
+            continue
+        nearby = result.nearby_ceilings if result.kind != "ceiling" else []
+        reference = sum(nearby) / len(nearby) if nearby else ceiling
+        result.ratio = ratio(result.wrk["requests_per_second"], reference)
     return ceiling
 
 
@@ -223,7 +231,7 @@ def table(results):
     """The results as a Markdown table (readable as plain text too)."""
     header = (
         "| page | URL | status | KiB | req/s | p50 ms | p99 ms | non-2xx/3xx "
-        "| errors | queries 1st/again | × ceiling |"
+        "| errors | queries 1st/again | ceiling beside, req/s | × ceiling |"
     )
     lines = [header, "|" + "---|" * (header.count("|") - 1)]
     for r in results:
@@ -250,6 +258,7 @@ def table(results):
                     _fmt(w.get("non_2xx_3xx"), "d"),
                     _fmt(r.errors, "d"),
                     queries,
+                    " / ".join(f"{rps:,.0f}" for rps in r.nearby_ceilings) or "–",
                     _fmt(r.ratio, ".2f"),
                 ]
             )

@@ -10,7 +10,8 @@
    127.0.0.1 port, with bench.settings: the site plus the ceiling page, a
    prebuilt string as big as /news/ served by a view with no database; then
    drives every page with wrk (warm-up, then BENCH_DURATION seconds at
-   BENCH_CONNECTIONS connections), the ceiling first and last.
+   BENCH_CONNECTIONS connections), the ceiling first, last and between
+   every two pages (each page is compared with the ceiling runs beside it).
 4. Prints the tables and writes them to bench/results/<time>-<vendor>.md and
    .json. The cache is Redis when REDIS_URL is set, else local memory.
 
@@ -388,8 +389,9 @@ def main():
         "cache": "Redis (REDIS_URL)" if env.get("REDIS_URL") else "local memory",
         "load": f"wrk -t{threads} -c{connections} --timeout {timeout}s, {warmup}s "
         f"warm-up, {duration}s measured per page",
-        "ceiling": f"{ceiling_bytes:,} bytes (as /news/), run first and last in "
-        "each phase; ratios are against the mean of the two",
+        "ceiling": f"{ceiling_bytes:,} bytes (as /news/), run first, last and "
+        "between every two pages; each page's ratio is against the mean of the "
+        "ceiling runs just before and after it",
         "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, "
         f"load average {load_at_start:.2f} at the start, "
         f"{os.getloadavg()[0]:.2f} at the end",
@@ -423,7 +425,7 @@ def main():
     return 1 if any(phase.failed for phase in phases) else 0
 
 
-# Each phase is a fresh gunicorn; the ceiling runs first and last in each.
+# Each phase is a fresh gunicorn; the ceiling runs first, last and between pages.
 PHASES = [
     (
         "Page cache off",
@@ -450,44 +452,68 @@ def run_phase(
     """Start gunicorn with `env`, drive every page, stop it; the Phase."""
     warmup, duration = durations
     port = free_port()
+    ceiling_path = next(r.path for r in results if r.kind == "ceiling")
+    interleaved = []
+
+    def drive(path, name):
+        run_wrk(wrk, port, path, warmup, *load)
+        figures = report.parse_wrk(run_wrk(wrk, port, path, duration, *load))
+        drain(port)
+        log(
+            f"{name}: {figures['requests_per_second']:,.0f} req/s, "
+            f"p99 {figures['p99_ms']:.1f} ms"
+        )
+        return figures
+
     with Gunicorn(env, port, log_path) as server:
         log(f"gunicorn on 127.0.0.1:{port}, workers {sorted(server.workers_rss_mb())}")
         watch = MemoryWatch(server)
         watch.start()
+        # The ceiling runs between every two pages: each page is compared with
+        # the ceiling just before and just after it.
+        previous_ceiling, waiting = None, None
         for result in results:
+            if result.kind != "ceiling" and waiting is not None:
+                previous_ceiling = drive(ceiling_path, "ceiling between")[
+                    "requests_per_second"
+                ]
+                interleaved.append(previous_ceiling)
+                waiting.nearby_ceilings.append(previous_ceiling)
             try:
                 result.status, result.bytes = fetch(port, result.path)
             except OSError as error:
                 log(f"{result.name}: no answer ({error})")
                 drain(port)
-            run_wrk(wrk, port, result.path, warmup, *load)
-            output = run_wrk(wrk, port, result.path, duration, *load)
-            result.wrk = report.parse_wrk(output)
-            drain(port)
-            log(
-                f"{result.name}: {result.status}, "
-                f"{result.wrk['requests_per_second']:,.0f} req/s, "
-                f"p99 {result.wrk['p99_ms']:.1f} ms"
-            )
+            result.wrk = drive(result.path, f"{result.name} ({result.status})")
+            if result.kind == "ceiling":
+                previous_ceiling = result.wrk["requests_per_second"]
+                if waiting is not None:
+                    waiting.nearby_ceilings.append(previous_ceiling)
+                waiting = None
+            else:
+                if previous_ceiling is not None:
+                    result.nearby_ceilings = [previous_ceiling]
+                waiting = result
         watch.stop.set()
         watch.join()
         final_rss = server.workers_rss_mb()
 
-    ceiling = report.apply_ratios(results)
+    ceiling = report.apply_ratios(results, interleaved)
     ceiling_runs = [
         r.wrk["requests_per_second"] for r in results if r.kind == "ceiling" and r.wrk
-    ]
+    ] + interleaved
     if ceiling and max(ceiling_runs) > 1.2 * min(ceiling_runs):
         log(
-            f"{title}: the two ceiling runs differ by more than 20%: the machine's "
-            "load changed during the run, so the ratios are rough"
+            f"{title}: the ceiling ran at {min(ceiling_runs):,.0f} to "
+            f"{max(ceiling_runs):,.0f} req/s: the machine's speed changed during "
+            "the run; each page is compared with the ceiling runs beside it"
         )
     for result in results:
         result.check()
     server_log = report.server_log_summary(log_path.read_text(errors="replace"))
     memory = {
-        "ceiling (req/s)": f"{ceiling:,.0f}, the mean of "
-        + " and ".join(f"{rps:,.0f}" for rps in ceiling_runs)
+        "ceiling (req/s)": f"mean {ceiling:,.0f} of {len(ceiling_runs)} runs, "
+        f"from {min(ceiling_runs):,.0f} to {max(ceiling_runs):,.0f}"
         if ceiling
         else "none",
         "workers now (MB)": ", ".join(f"{mb:.0f}" for mb in sorted(final_rss.values())),

@@ -116,7 +116,7 @@ def result(name, kind, rps, p50=5.0, p99=20.0, status=200, expected=200, **wrk):
     )
 
 
-def test_ratios_are_taken_against_the_mean_of_the_two_ceiling_runs():
+def test_without_neighbours_ratios_are_against_the_mean_of_the_ceiling_runs():
     results = [
         result("ceiling", "ceiling", 4200),
         result("news", "list", 1900),
@@ -127,6 +127,25 @@ def test_ratios_are_taken_against_the_mean_of_the_two_ceiling_runs():
 
     assert ceiling == 4000
     assert [r.ratio for r in results] == [1.05, 0.475, 0.95]
+
+
+def test_each_page_is_compared_with_the_ceiling_runs_beside_it():
+    # The machine slowed down between the two pages.
+    home, news = result("home", "home", 1500), result("news", "list", 500)
+    home.nearby_ceilings, news.nearby_ceilings = [4000, 2000], [2000, 1000]
+    results = [
+        result("ceiling", "ceiling", 4000),
+        home,
+        news,
+        result("ceiling again", "ceiling", 1000),
+    ]
+
+    ceiling = report.apply_ratios(results, interleaved_ceilings=[2000])
+
+    assert ceiling == 7000 / 3
+    assert home.ratio == 0.5
+    assert news.ratio == 500 / 1500
+    assert "| 4,000 / 2,000 | 0.50 |" in report.table(results)
 
 
 def test_a_page_that_answers_as_expected_has_no_problems():
@@ -221,7 +240,7 @@ def test_the_table_shows_each_page_its_status_and_share_of_the_ceiling():
     assert lines[0].startswith("| page | URL | status")
     assert lines[2].startswith("| ceiling | `/ceiling/` | 200 |")
     assert "| feed | `/feed/` | 404 (want 200) | 2.0 | 1,000 |" in lines[3]
-    assert lines[3].endswith("| 10000 | 0 | 3/1 | 0.25 |")
+    assert lines[3].endswith("| 10000 | 0 | 3/1 | – | 0.25 |")
 
 
 @pytest.mark.parametrize("size", [900, 29_470, 30_001])
