@@ -208,19 +208,18 @@ class _ProcessMemory:
         self.max_entries = max_entries
         self.values = OrderedDict()
 
-    def get(self, key):
+    def get_or_make(self, key, make, timeout):
         kept = self.values.get(key)
         if kept is not None and kept[0] > time.monotonic():
             return kept[1]
-        return None
-
-    def set(self, key, value, timeout):
+        value = make()
         self.values[key] = (time.monotonic() + timeout, value)
         while len(self.values) > self.max_entries:
             try:
                 self.values.popitem(last=False)
             except KeyError:
                 break  # another thread emptied it meanwhile
+        return value
 
 
 # Counts, page anchors, rankings, organizations by slug, filter outcomes.
@@ -234,23 +233,16 @@ def memoized(name, compute, timeout):
     handed the same object, so it must be one nobody changes (a count, ids,
     organizations looked up by slug), never a row a view updates."""
     key = versioned_key(name)
-    value = _derived_values.get(key)
-    if value is None:
-        value = _cached_under(key, compute, timeout)
-        _derived_values.set(key, value, timeout)
-    return value
+    return _derived_values.get_or_make(
+        key, lambda: _cached_under(key, compute, timeout), timeout
+    )
 
 
 def fragment(name, render, timeout):
     """A rendered piece of a page, made by render() once per content version
     in each process and kept in its memory only: made again in a few
     milliseconds, it is not worth a trip to a shared cache."""
-    key = versioned_key(name)
-    text = _fragments.get(key)
-    if text is None:
-        text = render()
-        _fragments.set(key, text, timeout)
-    return text
+    return _fragments.get_or_make(versioned_key(name), render, timeout)
 
 
 def forget_local_values():

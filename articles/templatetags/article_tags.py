@@ -28,8 +28,8 @@ from pagecache import content_version
 
 register = template.Library()
 
-# The month counts change only when a story is published, scheduled or
-# expires; a few minutes' lag is the price of no query on most requests.
+# Kept per content version (a publication, an edit or an expiry moves it on);
+# this only bounds how long the counts linger in memory.
 ARCHIVE_MONTHS_CACHE_SECONDS = 60 * 60
 
 # The default share image and the publisher's logo (static/img/), with their
