@@ -50,9 +50,21 @@ def violations(page):
 
 
 def choose_organization(page, name):
+    searches = set()
+    page.on("request", lambda r: "/autocomplete/" in r.url and searches.add(r))
+    page.on("requestfinished", lambda r: searches.discard(r))
+    page.on("requestfailed", lambda r: searches.discard(r))
     page.click("#id_organization + .select2 .select2-selection")
     page.fill(".select2-search__field", name[:4])
     page.click(f".select2-results__option:has-text('{name}')")
+    # A search still running when the form is saved can lock the tests'
+    # shared in-memory SQLite database against the save (it hung CI once):
+    # wait until select2's searches are answered, as a person would.
+    for _ in range(100):
+        if not searches:
+            break
+        page.wait_for_timeout(50)
+    assert not searches, "select2's searches never finished"
 
 
 def test_an_editor_writes_schedules_previews_and_publishes_a_story(
