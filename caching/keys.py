@@ -1,0 +1,29 @@
+"""The names of what a page shows, shared by the views that tag their answers
+and the code that purges them. Keys travel in `Surrogate-Key` (and `xkey`,
+`Cache-Tag`) headers, so they are short and contain no spaces."""
+
+# Every page's footer shows the primary office.
+OFFICE = "office"
+# The home page's slider and /gallery/.
+GALLERY = "gallery"
+# Which stories are public and in what order: every list, feed and sitemap.
+ARTICLE_LISTS = "articles"
+# Lists chosen by words: they change when any story's text does.
+ARTICLE_SEARCHES = "articles-search"
+# The list of sources (/organizations/, the filter form's choices).
+ORGANIZATIONS = "organizations"
+
+
+def article(pk):
+    """Anything showing this story: its page, and every card or item of it."""
+    return f"article-{pk}"
+
+
+def organization(pk):
+    """Anything showing this source's name or details."""
+    return f"organization-{pk}"
+
+
+def organization_articles(pk):
+    """This source's own list of stories (/organizations/<slug>/)."""
+    return f"organization-{pk}-articles"

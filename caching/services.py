@@ -1,0 +1,124 @@
+"""Purging by key, and values kept in Django's cache under the keys that
+make them stale.
+
+`purge(keys)` is called inside the transaction that changes content: it
+moves the keys' `changed_at` in the same commit, and once that commit is
+done it asks the edge cache (Varnish, or a CDN speaking the same PURGE) to
+drop every object tagged with them. A purge the edge did not confirm stays
+recorded (`SurrogateKey.awaiting_edge_purge()`) and the job worker sends it
+again until it succeeds.
+
+Everything kept in Django's own cache (whole pages without an edge, costly
+values such as counts) is stored with the `changed_at` of its keys and used
+only while those are unchanged, so a cache that lost purges (Redis down,
+or restarted from an old snapshot) can never serve stale content."""
+
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import router, transaction
+from django.utils import timezone
+
+from .models import SurrogateKey
+
+logger = logging.getLogger(__name__)
+
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def purge(keys: Iterable[str]) -> None:
+    """Mark everything tagged with `keys` as changed now; purge the edge once
+    the current transaction commits."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    now = timezone.now()
+    # Without an edge there is nothing to tell: the keys count as purged there.
+    edge_purged_at = NEVER if settings.NEWSROOM_EDGE_PURGE_URL else now
+    using = router.db_for_write(SurrogateKey)
+    SurrogateKey.objects.using(using).bulk_create(
+        [SurrogateKey(key=key, changed_at=now, edge_purged_at=edge_purged_at) for key in keys],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["changed_at", "edge_purged_at"],
+    )
+    if settings.NEWSROOM_EDGE_PURGE_URL:
+        transaction.on_commit(lambda: purge_at_edge(keys), using=using)
+
+
+def stamps(keys: Iterable[str], *, using=None) -> dict[str, str]:
+    """Each key's last change, as text; "" for a key that never changed."""
+    keys = sorted(set(keys))
+    queryset = SurrogateKey.objects.filter(key__in=keys)
+    if using:
+        queryset = queryset.using(using)
+    changed = dict(queryset.values_list("key", "changed_at"))
+    return {key: changed[key].isoformat() if key in changed else "" for key in keys}
+
+
+def settled(key_stamps: dict[str, str], started: datetime) -> bool:
+    """True when none of the keys changed shortly before or after `started`,
+    so what a request begun then read from the database is still current."""
+    margin = timedelta(seconds=settings.NEWSROOM_CACHE_SETTLE_SECONDS)
+    latest = max(filter(None, key_stamps.values()), default="")
+    return not latest or datetime.fromisoformat(latest) < started - margin
+
+
+def remember(name: str, keys: Iterable[str], compute: Callable, timeout: int):
+    """`compute()`, kept in the cache under `name` until one of `keys`
+    changes (or `timeout` seconds pass)."""
+    started = timezone.now()
+    cache_key = f"value:{name}"
+    kept = cache.get(cache_key)
+    if kept is not None:
+        value, kept_stamps = kept
+        if stamps(kept_stamps) == kept_stamps:
+            return value
+    value = compute()
+    current = stamps(keys)
+    if settled(current, started):
+        cache.set(cache_key, (value, current), timeout)
+    return value
+
+
+def purge_at_edge(keys: Iterable[str]) -> bool:
+    """Ask the edge to drop everything tagged with `keys`; record the success.
+    False when the edge did not confirm (the worker will try again)."""
+    keys = sorted(set(keys))
+    asked_at = timezone.now()
+    request = urllib.request.Request(
+        settings.NEWSROOM_EDGE_PURGE_URL,
+        method="PURGE",
+        headers={"xkey-purge": " ".join(keys)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            confirmed = 200 <= answer.status < 300
+    except (OSError, urllib.error.URLError) as error:
+        logger.warning("Edge purge of %s failed: %s", " ".join(keys), error)
+        return False
+    if confirmed:
+        SurrogateKey.objects.filter(key__in=keys, changed_at__lte=asked_at).update(
+            edge_purged_at=asked_at
+        )
+    return confirmed
+
+
+def purge_pending_at_edge(*, previous=None, batch: int = 200) -> int:
+    """Send the edge every purge it has not confirmed; return how many keys
+    are still waiting afterwards. Run by the job worker's clock."""
+    if not settings.NEWSROOM_EDGE_PURGE_URL:
+        return 0
+    keys = list(
+        SurrogateKey.objects.awaiting_edge_purge()
+        .order_by("changed_at")
+        .values_list("key", flat=True)[:batch]
+    )
+    if keys:
+        purge_at_edge(keys)
+    return SurrogateKey.objects.awaiting_edge_purge().count()
