@@ -37,6 +37,10 @@ run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
+	@# The job worker (purges, scheduled stories, view counts, feeds) beside
+	@# the development server, stopped with it.
+	@DJANGO_DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production path on this machine: debug off, hashed and compressed static

@@ -12,9 +12,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak can never grow without bound,
-# but not often: a new worker starts with an empty local cache (fragments,
-# counts, page anchors), and at a thousand requests a second 5,000 would
-# recycle one every few seconds. Memory is bounded by the cache's MAX_ENTRIES.
+# but not often: without Redis a new worker starts with an empty local cache
+# (counts, page anchors). Memory is bounded by the cache's MAX_ENTRIES.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = 10000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
@@ -22,19 +21,3 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "newsroom.wsgi:application"
-
-
-def worker_exit(server, worker):
-    """Write this worker's article views before it goes (a stop, a restart or
-    a max_requests recycle): without Redis, they are held in its memory."""
-    try:
-        from django.apps import apps
-
-        if not apps.ready:
-            return  # the app never loaded, so no view was counted
-        from articles import view_counts
-
-        written = view_counts.flush()
-        server.log.info("Worker %s wrote %d views on exit", worker.pid, written)
-    except Exception:
-        server.log.exception("Worker %s could not write its views on exit", worker.pid)

@@ -9,13 +9,16 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from pagecache.content_version import invalidate_on_change
+        from django.db.models.signals import post_delete, post_save
 
-        from . import search
-        from .models import Article, ArticleRedirect, Event, Organization
+        from . import purges, search
+        from .models import Article, Organization
 
-        # Every public page shows stories or their sources.
-        invalidate_on_change(Article, ArticleRedirect, Event, Organization)
+        # What shows a story or a source is purged from shared caches.
+        post_save.connect(purges.article_saved, sender=Article)
+        post_delete.connect(purges.article_deleted, sender=Article)
+        post_save.connect(purges.organization_changed, sender=Organization)
+        post_delete.connect(purges.organization_changed, sender=Organization)
 
         # SQLite's search index needs a Python function on every connection,
         # and its triggers back after a migration rebuilds the table.

@@ -8,7 +8,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pagecache import content_version
+from caching import keys
+from caching.services import remember
 
 from . import search
 from .models import Article, Language, Organization
@@ -63,10 +64,11 @@ class DateInput(forms.DateInput):
 
 
 def organizations_by_slug():
-    """{slug: organization} for every organization, kept per content version:
+    """{slug: organization} for every organization, kept until one changes:
     the filter checks readers' slugs against it without a query."""
-    return content_version.memoized(
+    return remember(
         "articles:organizations-by-slug",
+        (keys.ORGANIZATIONS,),
         lambda: Organization.objects.in_bulk(field_name="slug"),
         ORGANIZATIONS_CACHE_SECONDS,
     )

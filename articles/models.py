@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caching import keys
 from gallery.fields import ResponsiveImageField
 
 from .fields import SanitizedHTMLField
@@ -356,7 +357,28 @@ class Article(models.Model):
             PostgresGinIndex(
                 fields=["search_vector"], name="article_search_vector_idx"
             ),
+            # The next expiry, which bounds how long shared caches keep lists.
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(expires_at__isnull=False),
+                name="article_expiring_idx",
+            ),
         ]
+
+    # What decides where a story shows: which lists, at which address.
+    PUBLIC_FIELDS = (
+        "slug",
+        "status",
+        "published_at",
+        "expires_at",
+        "organization_id",
+        "language",
+        "is_featured",
+        "event_id",
+        "title",
+        "lead",
+        "body",
+    )
 
     def __str__(self):
         return self.title
@@ -378,10 +400,11 @@ class Article(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             before = (
-                Article.objects.filter(pk=self.pk)
-                .values("slug", "published_at", "status")
-                .first()
+                Article.objects.filter(pk=self.pk).values(*self.PUBLIC_FIELDS).first()
             )
+        # What readers saw before, for the purge after the save
+        # (articles.purges).
+        self._before_save = None if adding else before
         super().save(*args, **kwargs)
         if not adding and before is not None:
             ArticleRedirect.remember(article=self, before=before)
@@ -397,6 +420,11 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    @classmethod
+    def surrogate_keys_for(cls, pks):
+        """What shows these stories, for shared caches (caching.keys)."""
+        return {keys.ARTICLE_LISTS} | {keys.article(pk) for pk in pks}
 
     @property
     def byline_display(self):
@@ -467,3 +495,37 @@ class ArticleRedirect(models.Model):
         cls.objects.update_or_create(
             published_on=old_day, slug=before["slug"], defaults={"article": article}
         )
+
+
+class ArticleView(models.Model):
+    """One reader's counted view of a story, waiting to be added to its
+    `view_count` (articles.view_counts). Kept after that for the dedup window,
+    so the same reader is not counted again within it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # A keyed hash of the reader's address and browser: no address is stored.
+    reader = models.CharField(max_length=32)
+    viewed_at = models.DateTimeField(default=timezone.now)
+    added_to_count = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("-viewed_at",)
+        get_latest_by = "viewed_at"
+        verbose_name = _("article view")
+        verbose_name_plural = _("article views")
+        indexes = [
+            models.Index(
+                fields=["article", "reader", "viewed_at"], name="articleview_reader_idx"
+            ),
+            models.Index(
+                fields=["article"],
+                condition=models.Q(added_to_count=False),
+                name="articleview_pending_idx",
+            ),
+            models.Index(fields=["viewed_at"], name="articleview_viewed_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.viewed_at:%Y-%m-%d %H:%M}"

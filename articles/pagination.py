@@ -3,9 +3,9 @@
 A plain Paginator counts every matching row on every request and reaches
 page n by OFFSET, reading and discarding all the rows before it: at 100,000
 stories /news/?page=2000 read 40,000 rows. Here the count, and what deep
-pages need, are computed once per content version (pagecache.content_version:
-any save, delete or scheduled story coming out moves it on) and kept in the
-default cache:
+pages need, are computed once and kept in Django's cache until a story
+joins, leaves or moves in the lists (caching.services.remember under the
+`articles` surrogate key):
 
 - NewestFirstPaginator, for lists in the order (-published_at, -pk): the
   (published_at, pk) of the first row of every `pages_per_anchor`-th page,
@@ -27,27 +27,34 @@ from django.db.models import ExpressionWrapper, F, IntegerField, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import SimpleLazyObject, cached_property
 
-from pagecache import content_version
+from caching import keys
+from caching.services import remember
 
 from . import search
 
 EARLIEST = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
-# A new content version makes new keys; this only bounds how long the old
-# ones linger in a cache that does not evict them by itself.
+# A purge of the lists makes them stale at once; this only bounds how long
+# they linger in a cache that does not evict them by itself.
 CACHE_SECONDS = 60 * 60
 
 
 class CachedCountPaginator(Paginator):
-    """A Paginator whose count is computed once per content version."""
+    """A Paginator whose count is computed once until the lists change."""
+
+    # What makes the count stale: any story joining or leaving the lists.
+    surrogate_keys = (keys.ARTICLE_LISTS,)
 
     def __init__(self, object_list, per_page, *, cache_key, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cache_key = cache_key
 
     def cached(self, name, compute):
-        return content_version.memoized(
-            f"articles:{name}:{self.cache_key}", compute, CACHE_SECONDS
+        return remember(
+            f"articles:{name}:{self.cache_key}",
+            self.surrogate_keys,
+            compute,
+            CACHE_SECONDS,
         )
 
     @cached_property
@@ -160,6 +167,9 @@ class RankedPaginator(CachedCountPaginator):
 
     `object_list` is the searched queryset; `words` the reader's query, used
     to highlight the page's titles and leads."""
+
+    # Rankings follow the stories' words as well as the lists.
+    surrogate_keys = (keys.ARTICLE_LISTS, keys.ARTICLE_SEARCHES)
 
     # Fifty pages of results: readers rarely go further, and a longer list
     # of a common word would weigh on every worker's cache. Pages beyond it

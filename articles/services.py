@@ -8,7 +8,8 @@ from django.db import router, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from pagecache.content_version import bump_on_commit
+from caching import keys
+from caching.services import purge
 
 from .models import Article, Event
 
@@ -61,7 +62,10 @@ def articles_link_as_same_event(*, articles: Iterable[Article]) -> Event:
         event=event
     )
     # update() signals nothing, and every linked page now lists the others.
-    bump_on_commit()
+    purge(
+        keys.article(pk)
+        for pk in Article.objects.filter(event=event).values_list("pk", flat=True)
+    )
     Event.objects.filter(pk__in=merged).delete()
     for article in articles:
         article.event = event
@@ -84,7 +88,9 @@ def article_unlink_from_event(*, article: Article) -> None:
     if event_id is None:
         return
     Article.objects.filter(pk=article.pk).update(event=None)
-    bump_on_commit()  # as when linking: the other reports' pages change
+    # As when linking: the other reports' pages change.
+    others = Article.objects.filter(event_id=event_id).values_list("pk", flat=True)
+    purge({keys.article(article.pk), *(keys.article(pk) for pk in others)})
     if Article.objects.filter(event_id=event_id).count() < 2:
         # The foreign key's SET_NULL frees the last report.
         Event.objects.filter(pk=event_id).delete()

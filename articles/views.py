@@ -1,12 +1,9 @@
 import datetime
-import hashlib
-from typing import NamedTuple
 
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import (
     DayArchiveView,
@@ -18,48 +15,61 @@ from django.views.generic import (
 )
 from django.views.generic.detail import SingleObjectMixin
 
-from pagecache import content_version
+from caching import keys
+from caching.services import remember
+from caching.views import SharedCacheMixin
 
 from . import view_counts
 from .filters import ArticleFilter
 from .models import Article, ArticleRedirect, Organization
 from .pagination import NewestFirstPaginator, RankedPaginator
+from .purges import next_scheduled_change
 
-# Stands for "no such published article" in the cache (None is a miss).
-NOT_FOUND = "not-found"
-PUBLIC_ARTICLE_CACHE_SECONDS = 10 * 60
-
-
-class FilterOutcome(NamedTuple):
-    """What a list's filters come to: kept per content version and query, so
-    a list whose fragments and counts are cached builds no FilterSet."""
-
-    is_valid: bool
-    # ArticleFilter.cache_key() of valid filters; "all" when there are none.
-    cache_key: str
-    # The search words, "" for none.
-    words: str
+# Without the job worker's purge, the kept moment is looked up again this
+# often: lists are then kept no longer than it.
+NEXT_CHANGE_CACHE_SECONDS = 60
 
 
-UNFILTERED = FilterOutcome(is_valid=True, cache_key="all", words="")
-FILTER_OUTCOME_CACHE_SECONDS = 10 * 60
+def card_keys(articles):
+    """What a list of story cards shows: each story and its source's name."""
+    return {keys.article(article.pk) for article in articles} | {
+        keys.organization(article.organization_id) for article in articles
+    }
 
 
-class ArticleListMixin:
+def seconds_until_next_scheduled_change():
+    """How long a list stays right: until a scheduled story comes out or a
+    public one expires (None when nothing is due). The job worker purges the
+    lists at that moment, which also forgets the moment kept here."""
+    due = remember(
+        "articles:next-scheduled-change",
+        (keys.ARTICLE_LISTS,),
+        next_scheduled_change,
+        NEXT_CHANGE_CACHE_SECONDS,
+    )
+    return None if due is None else (due - timezone.now()).total_seconds()
+
+
+class StoryListMixin(SharedCacheMixin):
+    """Lists of story cards: tagged with their cards, kept by shared caches
+    until the next scheduled story is due at most."""
+
+    def get_surrogate_keys(self, context):
+        return {keys.ARTICLE_LISTS} | card_keys(context["object_list"])
+
+    def get_shared_max_age(self):
+        return seconds_until_next_scheduled_change()
+
+
+class ArticleListMixin(StoryListMixin):
     """What every filtered list of stories shares: published stories newest
     first, the page size, the filter form, and status 400 with no results
     when the form rejects a filter. Counts and deep pages cost the same at
-    any archive size (articles.pagination), and the queryset is built only
-    when a page of rows or a count has to be read."""
+    any archive size (articles.pagination)."""
 
     template_name = "articles/article_list.html"
-    # Named, so that Django need not build the queryset to name it.
     context_object_name = "article_list"
     allow_empty = True
-
-    def get_template_names(self):
-        # Django would look at the queryset for a model-named fallback.
-        return [self.template_name]
 
     def get_filterset(self):
         if not hasattr(self, "filterset"):
@@ -70,81 +80,51 @@ class ArticleListMixin:
             )
         return self.filterset
 
-    def filter_values(self):
-        """The filters the address sets, as given; most readers' lists set
-        none."""
-        query = self.request.GET
-        return [
-            (name, values)
-            for name in sorted(ArticleFilter.base_filters)
-            if (values := [value for value in query.getlist(name) if value.strip()])
-        ]
-
-    def filter_outcome(self):
-        if not hasattr(self, "_filter_outcome"):
-            given = self.filter_values()
-            if not given:
-                self._filter_outcome = UNFILTERED
-            else:
-                digest = hashlib.blake2b(repr(given).encode(), digest_size=16)
-                self._filter_outcome = content_version.memoized(
-                    f"articles:filter-outcome:{digest.hexdigest()}",
-                    self._judge_filters,
-                    FILTER_OUTCOME_CACHE_SECONDS,
-                )
-        return self._filter_outcome
-
-    def _judge_filters(self):
-        filterset = self.get_filterset()
-        if not filterset.is_valid():
-            return FilterOutcome(is_valid=False, cache_key="", words="")
-        return FilterOutcome(
-            is_valid=True,
-            cache_key=filterset.cache_key(),
-            words=filterset.form.cleaned_data.get("q") or "",
-        )
+    def search_words(self):
+        return self.get_filterset().form.cleaned_data.get("q") or ""
 
     def get_queryset(self):
-        if not self.filter_outcome().is_valid:
-            return self.get_filterset().queryset.none()
-        return SimpleLazyObject(self._matching_articles)
-
-    def _matching_articles(self):
-        if self.filter_outcome() is UNFILTERED:
-            return Article.objects.published().for_cards()
-        return self.get_filterset().qs
+        filterset = self.get_filterset()
+        if not filterset.is_valid():
+            return filterset.queryset.none()
+        return filterset.qs
 
     def get_paginate_by(self, queryset):
         # A rejected filter has no results to page through, so `page=2` next
         # to a bad date is still answered with the form and its error.
-        if not self.filter_outcome().is_valid:
+        if not self.get_filterset().is_valid():
             return None
         return settings.NEWSROOM_PAGE_SIZE
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        outcome = self.filter_outcome()
         # The list's name: the view, its period (archives) and the filters.
         key = ":".join(
             [
                 type(self).__name__,
                 *(f"{name}={value}" for name, value in sorted(self.kwargs.items())),
-                outcome.cache_key,
+                self.get_filterset().cache_key(),
             ]
         )
-        if outcome.words:
+        if words := self.search_words():
             return RankedPaginator(
-                queryset, per_page, cache_key=key, words=outcome.words, **kwargs
+                queryset, per_page, cache_key=key, words=words, **kwargs
             )
         return NewestFirstPaginator(queryset, per_page, cache_key=key, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Built only if the page uses it: its cached fragments usually do not.
-        context["filter"] = SimpleLazyObject(self.get_filterset)
+        context["filter"] = self.get_filterset()
         return context
 
+    def get_surrogate_keys(self, context):
+        # The filter form lists every source.
+        stale = super().get_surrogate_keys(context) | {keys.ORGANIZATIONS}
+        if self.get_filterset().is_valid() and self.search_words():
+            stale.add(keys.ARTICLE_SEARCHES)
+        return stale
+
     def render_to_response(self, context, **response_kwargs):
-        if not self.filter_outcome().is_valid:
+        if not self.get_filterset().is_valid():
             response_kwargs.setdefault("status", 400)
         return super().render_to_response(context, **response_kwargs)
 
@@ -179,29 +159,28 @@ class ArticleArchiveMixin(ArticleListMixin):
         return queryset.datetimes(self.get_date_field(), date_type, ordering)
 
 
-class HomeView(TemplateView):
+class HomeView(StoryListMixin, TemplateView):
     template_name = "articles/home.html"
     featured_count = 3
     latest_count = 10
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Built only when the template's fragment is made: when it comes from
-        # the cache, neither query is even put together.
-        context["featured"] = SimpleLazyObject(self.featured_stories)
-        context["latest"] = SimpleLazyObject(self.latest_stories)
-        return context
-
-    def featured_stories(self):
-        return Article.objects.published().for_cards().featured()[: self.featured_count]
-
-    def latest_stories(self):
+        featured = list(
+            Article.objects.published().for_cards().featured()[: self.featured_count]
+        )
         # A featured story is already at the top; listing it twice wastes space.
-        return (
+        context["featured"] = featured
+        context["latest"] = list(
             Article.objects.published()
             .for_cards()
-            .exclude(pk__in=self.featured_stories().values("pk"))[: self.latest_count]
+            .exclude(pk__in=[article.pk for article in featured])[: self.latest_count]
         )
+        context["object_list"] = featured + context["latest"]
+        return context
+
+    def get_surrogate_keys(self, context):
+        return super().get_surrogate_keys(context) | {keys.GALLERY}
 
 
 class ArticleListView(ArticleListMixin, ListView):
@@ -220,17 +199,32 @@ class ArticleDayArchiveView(ArticleArchiveMixin, DayArchiveView):
     pass
 
 
-class ArticleDetailView(DetailView):
+def counts_at_edge(request):
+    """True when the edge cache in front (Varnish) processes edge-side
+    includes: the page then leaves the view count to an include, which is
+    never cached, and is itself kept at the edge. The edge sets this header
+    itself and drops any a client sends."""
+    return "ESI/1.0" in request.headers.get("Surrogate-Capability", "")
+
+
+class ArticleDetailView(SharedCacheMixin, DetailView):
     """One article. Staff also see drafts, scheduled and expired articles, as
-    previews that are not counted, cached or indexed."""
+    previews that are not counted, cached or indexed.
+
+    Every reader's request counts a view (once per reader in the dedup
+    window): behind an edge that processes includes, through the include of
+    `articles:views`; otherwise here, so the page is not kept in Django's
+    cache."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).select_related(
-            "organization"
-        )
+        if self.request.user.is_staff:
+            articles = Article.objects.visible_to(self.request.user)
+        else:
+            articles = Article.objects.published()
+        return articles.select_related("organization")
 
     def get_url_date(self):
         try:
@@ -244,41 +238,12 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         url_date = self.get_url_date()
-        if self.request.user.is_staff:
-            article = super().get_object(queryset)
-        else:
-            article = self.get_public_article()
+        article = super().get_object(queryset)
         published_on = timezone.localtime(
             article.published_at, timezone.get_default_timezone()
         ).date()
         if published_on != url_date:
             raise Http404(_("No article at this date."))
-        return article
-
-    def get_public_article(self):
-        """The published article with this slug, or 404. The row is kept in
-        the cache until the content version moves on (any edit, publication
-        or expiry), so readers' requests need no query to find it. It is
-        shared by this process's requests: nothing may change it."""
-        # Hashed: a slug may be longer than some caches allow a key to be.
-        slug_digest = hashlib.blake2b(self.kwargs["slug"].encode()).hexdigest()
-
-        def find():
-            self.view_count_is_current = True
-            found = (
-                Article.objects.published()
-                .select_related("organization")
-                .filter(slug=self.kwargs["slug"])
-                .first()
-            )
-            # A miss is kept too, so a run of wrong addresses costs one query.
-            return found or NOT_FOUND
-
-        article = content_version.memoized(
-            f"articles:public-article:{slug_digest}", find, PUBLIC_ARTICLE_CACHE_SECONDS
-        )
-        if article == NOT_FOUND:
-            raise Http404(_("No article at this address."))
         return article
 
     def get_moved_article(self):
@@ -304,64 +269,76 @@ class ArticleDetailView(DetailView):
                 raise
             return HttpResponsePermanentRedirect(moved.get_absolute_url())
         is_public = article.is_published()
-        if is_public and request.method == "GET":
-            view_count = self.record_view(article)
-        else:
-            view_count = article.view_count
+        count_at_edge = is_public and counts_at_edge(request)
+        view_count = article.view_count
+        if is_public and not count_at_edge and request.method == "GET":
+            view_counts.record(request, article.pk)
+            view_count = view_counts.total_views(article.pk) or view_count
         context = self.get_context_data(
-            object=article, is_preview=not is_public, view_count=view_count
+            object=article,
+            is_preview=not is_public,
+            count_at_edge=count_at_edge,
+            view_count=view_count,
         )
         response = self.render_to_response(context)
-        if is_public:
-            # The page cache counts a view when it serves this page again.
-            response.counted_article_id = article.pk
+        if count_at_edge:
+            response["Surrogate-Control"] = 'content="ESI/1.0"'
+        elif is_public:
+            # Each answer carries this reader's count: for nobody else.
+            response.surrogate_keys = None
+            add_never_cache_headers(response)
         else:
             add_never_cache_headers(response)
         return response
 
-    # True when the article was just read from the database, not the cache.
-    view_count_is_current = False
-
-    def record_view(self, article):
-        """Count this reader's view; return the total to show."""
-        if self.view_count_is_current or self.request.user.is_staff:
-            total = view_counts.record(
-                self.request, article.pk, stored=article.view_count
-            )
-        else:
-            total = view_counts.record(self.request, article.pk)
-        if total is None:
-            # The counter lost the total (or never had it), and a cached row's
-            # count may be behind the flushed views: read the stored count.
-            stored = (
-                Article.objects.filter(pk=article.pk)
-                .values_list("view_count", flat=True)
-                .first()
-            )
-            total = view_counts.record(self.request, article.pk, stored=stored or 0)
-        return total if total is not None else article.view_count
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # One query when the template's fragment is made, none when it comes
-        # from the cache, and none for a story no other source reported.
+        # One query, and none for a story no other source reported.
         context["also_reported_by"] = (
-            Article.objects.published()
-            .reporting_the_same_event_as(self.object)
-            .for_cards()
+            list(
+                Article.objects.published()
+                .reporting_the_same_event_as(self.object)
+                .for_cards()
+            )
             if self.object.event_id is not None
-            else ()
+            else []
         )
         return context
 
+    def get_surrogate_keys(self, context):
+        article = context["article"]
+        return {
+            keys.article(article.pk),
+            keys.organization(article.organization_id),
+        } | card_keys(context["also_reported_by"])
 
-class OrganizationListView(ListView):
+    def get_shared_max_age(self):
+        if self.object.expires_at is None:
+            return None
+        return (self.object.expires_at - timezone.now()).total_seconds()
+
+
+def view_count(request, pk):
+    """The edge's include on an article page: counts this reader's view and
+    answers the "N views" text. Never cached, so every reading counts."""
+    total = view_counts.total_views(pk)
+    if total is None:
+        raise Http404(_("No article at this address."))
+    if request.method == "GET" and view_counts.record(request, pk):
+        total += 1
+    response = HttpResponse(view_counts.view_count_label(total))
+    add_never_cache_headers(response)
+    return response
+
+
+class OrganizationListView(SharedCacheMixin, ListView):
     model = Organization
     template_name = "articles/organization_list.html"
     context_object_name = "organizations"
+    surrogate_keys = (keys.ORGANIZATIONS,)
 
 
-class OrganizationDetailView(SingleObjectMixin, ListView):
+class OrganizationDetailView(StoryListMixin, SingleObjectMixin, ListView):
     """An organization and its published stories, newest first, paginated."""
 
     template_name = "articles/organization_detail.html"
@@ -388,3 +365,10 @@ class OrganizationDetailView(SingleObjectMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["organization"] = self.object
         return context
+
+    def get_surrogate_keys(self, context):
+        # Its own list, not every list: another source's story leaves it be.
+        return card_keys(context["object_list"]) | {
+            keys.organization(self.object.pk),
+            keys.organization_articles(self.object.pk),
+        }

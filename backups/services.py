@@ -32,8 +32,9 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from caching import keys
+from caching.services import purge
 from gallery.images import rendition_names
-from pagecache.content_version import bump_on_commit
 
 FORMAT = "newsroom-site-backup"
 FORMAT_VERSION = 1
@@ -44,7 +45,15 @@ CHUNK_SIZE = 1024 * 1024
 
 # Not content: content types and permissions are rebuilt by migrate, sessions
 # and login attempts are short-lived state that must not outlive a restore.
-SKIPPED_APPS = {"contenttypes", "sessions", "axes"}
+SKIPPED_APPS = {
+    "contenttypes",
+    "sessions",
+    "axes",
+    # Cache bookkeeping and the job queue: rebuilt as the site runs.
+    "caching",
+    "jobs",
+    "django_tasks_db",
+}
 SKIPPED_MODELS = {"auth.permission"}
 
 
@@ -344,7 +353,7 @@ def site_import(*, directory: Path) -> dict:
                     cursor.execute(sql)
         _import_media(directory, manifest["media"])
         # loaddata saves raw rows, which signal no change: say it once.
-        bump_on_commit()
+        purge({keys.SITE})
     return manifest
 
 

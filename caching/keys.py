@@ -2,6 +2,9 @@
 and the code that purges them. Keys travel in `Surrogate-Key` (and `xkey`,
 `Cache-Tag`) headers, so they are short and contain no spaces."""
 
+# Every answer: purged only when the whole site's content is replaced
+# (a restored backup, benchmark data).
+SITE = "site"
 # Every page's footer shows the primary office.
 OFFICE = "office"
 # The home page's slider and /gallery/.

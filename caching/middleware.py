@@ -69,6 +69,13 @@ class SharedCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
 
+        token = services.stamps_read_once_per_request()
+        try:
+            return self.shared_response(request)
+        finally:
+            services.forget_stamps_read(token)
+
+    def shared_response(self, request):
         cache_key = page_cache_key(request)
         kept = cache.get(cache_key) if cache_key else None
         if isinstance(kept, KeptPage) and services.stamps(kept.stamps) == kept.stamps:
@@ -77,10 +84,15 @@ class SharedCacheMiddleware:
         started = timezone.now()
         response = self.get_response(request)
         keys = getattr(response, "surrogate_keys", None)
-        if not keys or response.status_code != 200 or response.cookies:
+        if (
+            not keys
+            or response.status_code != 200
+            or response.cookies
+            or not settings.NEWSROOM_SHARED_CACHE_SECONDS
+        ):
             return response
 
-        stamps = services.stamps(keys)
+        stamps = services.stamps(keys, fresh=True)
         seconds = min(
             settings.NEWSROOM_SHARED_CACHE_SECONDS,
             getattr(response, "shared_max_age", settings.NEWSROOM_SHARED_CACHE_SECONDS),

@@ -17,6 +17,7 @@ import logging
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
+# The stamps one request has read: the values it keeps and the pieces of its
+# page are checked against them once, not once each. Set by the middleware.
+_read_in_request: ContextVar[dict | None] = ContextVar("stamps_read", default=None)
+
 
 def purge(keys: Iterable[str]) -> None:
     """Mark everything tagged with `keys` as changed now; purge the edge once
@@ -42,7 +47,10 @@ def purge(keys: Iterable[str]) -> None:
     edge_purged_at = NEVER if settings.NEWSROOM_EDGE_PURGE_URL else now
     using = router.db_for_write(SurrogateKey)
     SurrogateKey.objects.using(using).bulk_create(
-        [SurrogateKey(key=key, changed_at=now, edge_purged_at=edge_purged_at) for key in keys],
+        [
+            SurrogateKey(key=key, changed_at=now, edge_purged_at=edge_purged_at)
+            for key in keys
+        ],
         update_conflicts=True,
         unique_fields=["key"],
         update_fields=["changed_at", "edge_purged_at"],
@@ -51,14 +59,35 @@ def purge(keys: Iterable[str]) -> None:
         transaction.on_commit(lambda: purge_at_edge(keys), using=using)
 
 
-def stamps(keys: Iterable[str], *, using=None) -> dict[str, str]:
-    """Each key's last change, as text; "" for a key that never changed."""
+def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
+    """Each key's last change, as text; "" for a key that never changed.
+    Within a request, a key is read once unless `fresh`."""
     keys = sorted(set(keys))
-    queryset = SurrogateKey.objects.filter(key__in=keys)
-    if using:
-        queryset = queryset.using(using)
-    changed = dict(queryset.values_list("key", "changed_at"))
-    return {key: changed[key].isoformat() if key in changed else "" for key in keys}
+    read = _read_in_request.get()
+    known = {} if read is None or fresh else read
+    missing = [key for key in keys if key not in known]
+    if missing:
+        changed = dict(
+            SurrogateKey.objects.filter(key__in=missing)
+            .order_by()
+            .values_list("key", "changed_at")
+        )
+        found = {
+            key: changed[key].isoformat() if key in changed else "" for key in missing
+        }
+        if read is not None:
+            read.update(found)
+        known = {**known, **found}
+    return {key: known[key] for key in keys}
+
+
+def stamps_read_once_per_request():
+    """Start a request's memo of stamps; returns the token to end it."""
+    return _read_in_request.set({})
+
+
+def forget_stamps_read(token):
+    _read_in_request.reset(token)
 
 
 def settled(key_stamps: dict[str, str], started: datetime) -> bool:
@@ -71,18 +100,19 @@ def settled(key_stamps: dict[str, str], started: datetime) -> bool:
 
 def remember(name: str, keys: Iterable[str], compute: Callable, timeout: int):
     """`compute()`, kept in the cache under `name` until one of `keys`
-    changes (or `timeout` seconds pass)."""
-    started = timezone.now()
+    changes (or `timeout` seconds pass).
+
+    The stamps are read before computing: a change committed meanwhile
+    moves them, so a value that may predate it is computed again next time."""
     cache_key = f"value:{name}"
+    current = stamps(keys)
     kept = cache.get(cache_key)
     if kept is not None:
         value, kept_stamps = kept
-        if stamps(kept_stamps) == kept_stamps:
+        if kept_stamps == current:
             return value
     value = compute()
-    current = stamps(keys)
-    if settled(current, started):
-        cache.set(cache_key, (value, current), timeout)
+    cache.set(cache_key, (value, current), timeout)
     return value
 
 

@@ -8,7 +8,7 @@ from . import keys as surrogate_keys
 def tag(response, keys, *, max_age=None):
     """Name what `response` shows. `max_age` bounds how long shared caches
     keep it (a scheduled story due sooner, say)."""
-    response.surrogate_keys = set(keys)
+    response.surrogate_keys = {surrogate_keys.SITE, *keys}
     if max_age is not None:
         response.shared_max_age = max(int(max_age), 0)
     return response

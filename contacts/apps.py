@@ -7,9 +7,17 @@ class ContactsConfig(AppConfig):
     verbose_name = _("Office contacts")
 
     def ready(self):
-        from pagecache.content_version import invalidate_on_change
+        from django.db.models.signals import post_delete, post_save
+
+        from caching import keys
+        from caching.services import purge
 
         from .models import ContactNumber, OfficeContact
 
+        def office_changed(sender, **kwargs):
+            purge({keys.OFFICE})
+
         # Every page's footer shows the primary office.
-        invalidate_on_change(OfficeContact, ContactNumber)
+        for model in (OfficeContact, ContactNumber):
+            post_save.connect(office_changed, sender=model, weak=False)
+            post_delete.connect(office_changed, sender=model, weak=False)

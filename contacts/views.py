@@ -3,11 +3,15 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
+from caching import keys
+from caching.views import SharedCacheMixin, tag
+
 from .models import OfficeContact
 from .vcard import office_vcard
 
 
-class OfficeListView(ListView):
+class OfficeListView(SharedCacheMixin, ListView):
+    # Every page shows the office; this one shows every office record.
     template_name = "contacts/contact_list.html"
     context_object_name = "offices"
 
@@ -24,4 +28,4 @@ def office_vcard_download(request, slug):
         office_vcard(office), content_type="text/vcard; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{office.slug}.vcf"'
-    return response
+    return tag(response, {keys.OFFICE})

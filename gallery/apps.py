@@ -7,9 +7,16 @@ class GalleryConfig(AppConfig):
     verbose_name = _("Gallery")
 
     def ready(self):
-        from pagecache.content_version import invalidate_on_change
+        from django.db.models.signals import post_delete, post_save
+
+        from caching import keys
+        from caching.services import purge
 
         from .models import Photo
 
+        def photos_changed(sender, **kwargs):
+            purge({keys.GALLERY})
+
         # The home page's slider and /gallery/ show the photos.
-        invalidate_on_change(Photo)
+        post_save.connect(photos_changed, sender=Photo, weak=False)
+        post_delete.connect(photos_changed, sender=Photo, weak=False)

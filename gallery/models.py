@@ -3,6 +3,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from caching import keys
+
 from .fields import ResponsiveImageField
 
 
@@ -48,3 +50,8 @@ class Photo(models.Model):
 
     def get_absolute_url(self):
         return reverse("gallery:list") + f"#photo-{self.pk}"
+
+    @classmethod
+    def surrogate_keys_for(cls, pks):
+        """What shows these photos, for shared caches (caching.keys)."""
+        return {keys.GALLERY}

@@ -1,6 +1,6 @@
 from django.apps import apps
 
-from pagecache.content_version import bump_on_commit
+from caching.services import purge
 
 from . import images
 from .fields import ResponsiveImageField
@@ -32,6 +32,7 @@ def renditions_refresh(*, everything: bool = False) -> int:
     Records are written with update(), not save(): renditions are derived
     data, so no revision, version or "updated" time changes."""
     refreshed = 0
+    stale = set()
     for model, field in responsive_image_fields():
         rows = (
             model._base_manager.exclude(**{f"{field.attname}__isnull": True})
@@ -45,7 +46,7 @@ def renditions_refresh(*, everything: bool = False) -> int:
             record = images.renditions_from_storage(field.storage, name)
             model._base_manager.filter(pk=pk).update(**{field.renditions_field: record})
             refreshed += 1
-    if refreshed:
-        # Pages name the renditions; update() signals no change.
-        bump_on_commit()
+            stale |= model.surrogate_keys_for([pk])
+    # Pages name the renditions; update() signals no change.
+    purge(stale)
     return refreshed

@@ -72,7 +72,10 @@ INSTALLED_APPS = [
     "gallery",
     "monitoring",
     "backups",
-    "pagecache",
+    "caching",
+    "jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -81,11 +84,9 @@ MIDDLEWARE = [
     # ETag from the final page, and 304 to a reader whose copy is current.
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # One read of the content version per request, then the anonymous
-    # readers' pages from the cache, before sessions, languages and the
-    # database are looked at (pagecache/middleware.py).
-    "pagecache.middleware.ContentVersionMiddleware",
-    "pagecache.middleware.AnonymousPageCacheMiddleware",
+    # Anonymous readers' answers: shared-cache headers and surrogate keys for
+    # the edge, and Django's cache where there is no edge (caching/).
+    "caching.middleware.SharedCacheMiddleware",
     # Turns a database outage met by a view into the friendly 503 page.
     "monitoring.middleware.DatabaseUnavailableMiddleware",
     # Sends anonymous readers' reads to DATABASE_REPLICA_URL when it is set.
@@ -302,39 +303,39 @@ AXES_VERBOSE = False
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
 
-def client_ip_address(request):
-    """Return the client's address: the entry our nearest proxies appended to
-    X-Forwarded-For (entries further left are the client's own claims)."""
-    from django.conf import settings
-
-    proxies = settings.NEWSROOM_PROXY_COUNT
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        forwarded = [address.strip() for address in forwarded if address.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
-AXES_CLIENT_IP_CALLABLE = client_ip_address
+AXES_CLIENT_IP_CALLABLE = "monitoring.addresses.client_ip_address"
 
 # --- Newsroom -----------------------------------------------------------------
 
 NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
 
-# Anonymous readers' pages are cached this long at most (0 turns the page
-# cache off); any change to what they show makes them stale at once.
-NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
-# Without REDIS_URL, the processes of one machine share the content version
-# through this file (pagecache/content_version.py).
-NEWSROOM_CONTENT_VERSION_FILE = Path(
-    env_str("NEWSROOM_CONTENT_VERSION_FILE") or BASE_DIR / "var" / "content-version"
-)
+# Shared caches (the edge, and Django's cache without one) keep anonymous
+# readers' answers this long at most (0: not at all). A change purges what
+# shows it at once; this only bounds how long unchanged pages stay.
+NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 3600)
+# An answer rendered this close to a change of what it shows is not kept: it
+# may hold what the database said just before (clock skew between machines
+# and commit time are covered by it).
+NEWSROOM_CACHE_SETTLE_SECONDS = env_int("NEWSROOM_CACHE_SETTLE_SECONDS", 1)
+# Where purges by key are sent (the edge cache's address, e.g. Varnish's
+# http://127.0.0.1:8000/); empty when no edge cache stands in front.
+NEWSROOM_EDGE_PURGE_URL = env_str("NEWSROOM_EDGE_PURGE_URL")
 
-# Article views reach the database in batches this many seconds apart (the
-# most a crash of the process-local counter can lose; articles/view_counts.py).
-NEWSROOM_VIEW_FLUSH_SECONDS = env_int("NEWSROOM_VIEW_FLUSH_SECONDS", 10)
+# Background jobs: django-tasks with its database backend (the worker is
+# `manage.py run_worker`). Tests run tasks at once, in the caller.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("NEWSROOM_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+    }
+}
+# The worker's clock: (function, every N seconds); see jobs/schedule.py.
+NEWSROOM_PERIODIC_JOBS = [
+    ("caching.services.purge_pending_at_edge", 0.5),
+    ("articles.purges.purge_due_changes", 0.5),
+    ("articles.view_counts.flush", env_int("NEWSROOM_VIEW_FLUSH_SECONDS", 10)),
+]
+
 # A reader (address and browser) reloading an article within this many
 # seconds is not counted again.
 NEWSROOM_VIEW_DEDUP_SECONDS = env_int("NEWSROOM_VIEW_DEDUP_SECONDS", 30 * 60)

@@ -66,31 +66,29 @@ def _english_after_each_test():
 
 
 @pytest.fixture(autouse=True)
-def _own_content_version(settings, tmp_path):
-    """Each test starts with no content version, so no page cached by an
-    earlier test (or a running `make run`) is served."""
-    settings.NEWSROOM_CONTENT_VERSION_FILE = tmp_path / "content-version"
+def _cache_at_once(settings):
+    """A test's writes come before its requests: what those render may be
+    kept at once (tests/caching covers the settle margin itself)."""
+    settings.NEWSROOM_CACHE_SETTLE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
-def _fresh_view_counts():
-    """Views counted in this process's memory are forgotten between tests."""
-    from articles import view_counts
-
-    view_counts.LOCAL.reset()
+def _tasks_run_at_once(settings):
+    """Background jobs run in the caller, so a test sees their effect."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    """Each test starts with an empty cache: the surrogate keys that vouch
+    for kept pages and values are rolled back with the test's database."""
     from django.core.cache import cache
 
-    from pagecache import content_version
-
     cache.clear()
-    content_version.forget_local_values()
     yield
     cache.clear()
-    content_version.forget_local_values()
 
 
 # --- Time -----------------------------------------------------------------------

@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 
 from articles import view_counts
 from articles.models import Article
-from pagecache import content_version
+from caching import keys
+from caching.services import remember
 
 register = template.Library()
 
-# Kept per content version (a publication, an edit or an expiry moves it on);
-# this only bounds how long the counts linger in memory.
+# Kept until the lists change (a publication, an unpublication, an expiry);
+# this only bounds how long the counts linger in the cache.
 ARCHIVE_MONTHS_CACHE_SECONDS = 60 * 60
 
 # The default share image and the publisher's logo (static/img/), with their
@@ -76,11 +77,14 @@ MONTH_NAMES = (
 
 def archive_month_counts():
     """Return [(year, month, count)] for every month with published news,
-    newest first: one grouped query per content version, so a story just
-    published is counted at once. Months are calendar months in the site's
+    newest first: one grouped query, kept until the lists change, so a story
+    just published is counted at once. Months are calendar months in the site's
     time zone (Europe/Minsk), like the archive addresses."""
-    return content_version.memoized(
-        "articles:archive-months", _count_months, ARCHIVE_MONTHS_CACHE_SECONDS
+    return remember(
+        "articles:archive-months",
+        (keys.ARTICLE_LISTS,),
+        _count_months,
+        ARCHIVE_MONTHS_CACHE_SECONDS,
     )
 
 

@@ -9,10 +9,17 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from articles.models import Article
+from monitoring import replica
 from monitoring.replica import PrimaryReplicaRouter, ReplicaReadsMiddleware
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 router = PrimaryReplicaRouter()
+
+
+@pytest.fixture(autouse=True)
+def _a_replica_that_has_caught_up(monkeypatch):
+    monkeypatch.setattr(replica, "replica_configured", lambda: True)
+    monkeypatch.setattr(replica, "replica_is_current", lambda: True)
 
 
 def database_read_during(request):
@@ -45,6 +52,14 @@ def test_anonymous_readers_pages_read_from_the_replica():
 )
 def test_the_admin_writes_and_logged_in_users_use_the_primary(request_):
     assert database_read_during(request_) == {"read": "default", "write": "default"}
+
+
+def test_readers_use_the_primary_while_the_replica_lags(monkeypatch):
+    monkeypatch.setattr(replica, "replica_is_current", lambda: False)
+
+    seen = database_read_during(RequestFactory().get("/news/"))
+
+    assert seen == {"read": "default", "write": "default"}
 
 
 def test_outside_a_request_reads_use_the_primary():

@@ -5,11 +5,9 @@ from articles import view_counts
 
 class Command(BaseCommand):
     help = (
-        "Write the article views counted in Redis but not yet in the database. "
-        "The site does this itself every NEWSROOM_VIEW_FLUSH_SECONDS; run it "
-        "before a Redis restart or from cron on a quiet site. Without "
-        "REDIS_URL, views are held by each server process, which flushes its "
-        "own, so there is nothing here to write."
+        "Add the article views waiting in the database to the articles' "
+        "counts now. The job worker does this every "
+        "NEWSROOM_VIEW_FLUSH_SECONDS; pages show waiting views already."
     )
 
     def handle(self, *args, **options):

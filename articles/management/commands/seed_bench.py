@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from articles.bench_content import BENCH_SLUG_PREFIX, ArticleWriter, organization_rows
 from articles.models import Article, Organization
-from pagecache import content_version
+from caching import keys
+from caching.services import purge
 
 
 def positive_int(text):
@@ -129,7 +130,7 @@ class Command(BaseCommand):
             ) from error
         self._analyze()
         # bulk_create signals nothing: cached pages must learn of the news.
-        content_version.bump()
+        purge({keys.SITE})
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

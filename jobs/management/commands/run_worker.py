@@ -28,7 +28,14 @@ class Command(BaseCommand):
         )
         clock.start()
         try:
-            call_command("db_worker", interval=interval, verbosity=options["verbosity"])
+            # No autoreload: it would run a second clock in a parent process.
+            call_command(
+                "db_worker",
+                interval=interval,
+                reload=False,
+                queue_name="*",
+                verbosity=options["verbosity"],
+            )
         finally:
             stop.set()
             clock.join(timeout=10)
