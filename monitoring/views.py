@@ -4,6 +4,9 @@ from django.db.utils import Error as DatabaseError
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from caching.models import SurrogateKey
+from jobs.models import PeriodicJob
+
 
 def _database_state():
     try:
@@ -24,13 +27,31 @@ def _cache_state():
     return {"ok": ok}
 
 
+def _jobs_state():
+    """Periodic jobs failing now, and purges the edge has not confirmed: an
+    operator's cue that the job worker or the edge needs looking at."""
+    try:
+        failing = list(
+            PeriodicJob.objects.filter(failures_in_a_row__gt=0).values_list(
+                "name", flat=True
+            )
+        )
+        waiting = SurrogateKey.objects.awaiting_edge_purge().count()
+    except DatabaseError as error:
+        return {"ok": False, "error": error.__class__.__name__}
+    return {"ok": not failing, "failing": failing, "edge_purges_waiting": waiting}
+
+
 @never_cache
 def healthz(request):
-    """200 when the database answers; the cache is reported but only degrades."""
+    """200 when the database answers; the cache and the jobs are reported but
+    only degrade."""
     database, cache_state = _database_state(), _cache_state()
     body = {
         "status": "ok" if database["ok"] else "unavailable",
         "database": database,
         "cache": cache_state,
     }
+    if database["ok"]:
+        body["jobs"] = _jobs_state()
     return JsonResponse(body, status=200 if database["ok"] else 503)

@@ -59,9 +59,10 @@ def test_editing_a_draft_purges_only_the_draft(make_article):
 
 
 def test_deleting_a_public_story_purges_the_lists(story):
+    pk = story.pk
     story.delete()
 
-    assert {"articles", f"article-{story.pk}"} <= purged()
+    assert {"articles", f"article-{pk}"} <= purged()
 
 
 def test_renaming_a_source_purges_its_pages_and_the_list_of_sources(organization):

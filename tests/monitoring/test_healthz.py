@@ -41,3 +41,27 @@ def test_it_is_never_cached(client):
     response = client.get("/healthz")
 
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_it_names_a_failing_periodic_job_and_waiting_edge_purges(client, db):
+    from django.utils import timezone
+
+    from caching.models import SurrogateKey
+    from caching.services import NEVER
+    from jobs.models import PeriodicJob
+
+    PeriodicJob.objects.create(
+        name="intake.tasks.enqueue_due_fetches", failures_in_a_row=3
+    )
+    SurrogateKey.objects.create(
+        key="article-1", changed_at=timezone.now(), edge_purged_at=NEVER
+    )
+
+    body = client.get("/healthz").json()
+
+    assert body["status"] == "ok"
+    assert body["jobs"] == {
+        "ok": False,
+        "failing": ["intake.tasks.enqueue_due_fetches"],
+        "edge_purges_waiting": 1,
+    }
