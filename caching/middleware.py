@@ -6,8 +6,9 @@ caching.views). For a reader without a session, this middleware then
 - says how long a shared cache may keep the answer (`Cache-Control: public,
   s-maxage`) and names its keys in `Surrogate-Key`, `xkey` and `Cache-Tag`,
   for Varnish or a CDN in front of us;
-- keeps the answer in Django's cache too, for sites without such an edge,
-  and serves it again while none of its keys has changed (one indexed query).
+- keeps the answer in Django's cache, when no such edge stands in front
+  (the edge announces itself with `Surrogate-Capability`), and serves it
+  again while none of its keys has changed (one indexed query).
 
 An answer rendered while one of its keys was changing is sent but not kept
 (`s-maxage=0`): it may hold what the database said just before the change.
@@ -76,7 +77,9 @@ class SharedCacheMiddleware:
             services.forget_stamps_read(token)
 
     def shared_response(self, request):
-        cache_key = page_cache_key(request)
+        # Behind an edge that keeps pages itself, Django's cache keeps none.
+        behind_edge = "Surrogate-Capability" in request.headers
+        cache_key = None if behind_edge else page_cache_key(request)
         kept = cache.get(cache_key) if cache_key else None
         if isinstance(kept, KeptPage) and services.stamps(kept.stamps) == kept.stamps:
             return kept.response()
@@ -103,13 +106,11 @@ class SharedCacheMiddleware:
         names = " ".join(sorted(keys))
         for header in KEY_HEADERS:
             response[header] = names
-        # An answer with edge-side includes is for the edge alone.
         if (
             seconds > 0
             and cache_key
             and request.method == "GET"
             and not response.streaming
-            and not response.has_header("Surrogate-Control")
         ):
             page = KeptPage(
                 status=response.status_code,

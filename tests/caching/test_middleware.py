@@ -144,3 +144,14 @@ def test_editing_one_story_leaves_another_storys_page_kept(client, story, make_a
     story.save()
 
     assert stamps(keys_of(page)) == before
+
+
+def test_behind_an_edge_django_keeps_no_page(client, story):
+    edge = {"HTTP_SURROGATE_CAPABILITY": 'varnish="ESI/1.0"'}
+    first = client.get("/news/", **edge)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/news/", **edge)
+
+    assert "s-maxage" in first["Cache-Control"]
+    assert len(queries) > 1  # rendered again: the edge keeps pages
