@@ -2,8 +2,6 @@
 read-only. Every answer names what it shows (caching.views.tag), so shared
 caches keep it until one of those things changes."""
 
-from django.conf import settings
-from django.utils import translation
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -79,16 +77,7 @@ def documented(serializer, *, many=False, header=None, description=""):
     )
 
 
-class ReadApiMixin:
-    def dispatch(self, request, *args, **kwargs):
-        # One language for every reader: addresses in answers are the
-        # unprefixed ones, so an answer can be shared whatever the browser
-        # asked for.
-        with translation.override(settings.LANGUAGE_CODE):
-            return super().dispatch(request, *args, **kwargs)
-
-
-class ArticleViewSetMixin(ReadApiMixin):
+class ArticleViewSetMixin:
     """Published stories (Article.objects.published()), filtered by the
     FilterSet of /news/ (articles.filters.ArticleFilter): the same parameters,
     and a wrong value answers 400 naming the field. With `q` the stories
@@ -158,7 +147,7 @@ class NinjsViewSet(ArticleViewSetMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=documented(OrganizationSerializer),
 )
 @extend_schema(tags=["organizations"])
-class OrganizationViewSet(ReadApiMixin, viewsets.ReadOnlyModelViewSet):
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
     """The sources of the stories, by name."""
 
     queryset = Organization.objects.all()

@@ -381,3 +381,15 @@ def test_a_cursor_we_did_not_make_is_a_400_naming_it(api_client, make_article, g
 
     assert response.status_code == 400
     assert list(response.json()) == ["cursor"]
+
+
+def test_errors_are_in_english_whatever_language_the_browser_asks_for(
+    api_client, make_article
+):
+    make_article()
+
+    response = api_client.get(
+        "/api/articles/?date_from=2023-13-45", HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    assert response.json() == {"date_from": ["Enter a valid date."]}
