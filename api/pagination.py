@@ -4,13 +4,13 @@ A cursor, unlike a page number, stays on the same stories while new ones
 are published above them, and costs the same at any depth (a keyset seek on
 article_public_newest_idx). `limit` sets the page size: above 100 it counts
 as 100. Like a wrong filter value, a `limit` that is not a positive whole
-number, or a cursor we did not make, answers 400 naming the parameter."""
+number, or a cursor we did not make, answers 400 naming the parameter.
+The API is served at unprefixed addresses, so always in English."""
 
 import re
 
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -38,7 +38,7 @@ class ArticleCursorPagination(CursorPagination):
         digits = given.lstrip("0")
         if not WHOLE_NUMBER.fullmatch(given) or not digits:
             raise ValidationError(
-                {self.page_size_query_param: [_("Enter a whole number from 1.")]}
+                {self.page_size_query_param: ["Enter a whole number from 1."]}
             )
         return (
             self.max_page_size
