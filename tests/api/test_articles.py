@@ -393,3 +393,22 @@ def test_errors_are_in_english_whatever_language_the_browser_asks_for(
     )
 
     assert response.json() == {"date_from": ["Enter a valid date."]}
+
+
+def test_a_hero_image_is_given_with_its_absolute_address_and_words(
+    api_client, make_article, image_upload
+):
+    article = make_article(
+        hero_image=image_upload("forum.png", size=(640, 480)),
+        hero_caption="The forum",
+        hero_credit="BelTA",
+        hero_alt_text="Delegates at a table",
+    )
+
+    hero = api_client.get(f"/api/articles/{article.pk}/").json()["hero_image"]
+
+    assert hero["url"].startswith("http://testserver/media/articles/")
+    assert (hero["width"], hero["height"]) == (640, 480)
+    assert hero["caption"] == "The forum"
+    assert hero["credit"] == "BelTA"
+    assert hero["alt_text"] == "Delegates at a table"

@@ -102,13 +102,22 @@ def wsgi_application():
 
 
 @pytest.fixture
-def api_schema(wsgi_application, db, settings, make_article, make_organization, now):
+def api_schema(
+    wsgi_application, settings, make_article, make_organization, image_upload, now
+):
     """The API's own schema, loaded from /api/schema/ through WSGI, with a
     few stories and sources for the generated requests to find."""
     settings.NEWSROOM_API_RATE = "100000/min"
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
-    sco_rats = make_organization(slug="sco-rats", website="https://ecrats.org/")
-    make_article(dateline="Almaty", source_url="https://belta.by/1")
+    sco_rats = make_organization(
+        slug="sco-rats", website="https://ecrats.org/", logo=image_upload("logo.png")
+    )
+    make_article(
+        dateline="Almaty",
+        source_url="https://belta.by/1",
+        hero_image=image_upload("hero.png"),
+        hero_alt_text="A view",
+    )
     make_article(organization=sco_rats, lead="", language="ru")
     make_article(expires_at=now + timedelta(days=3), byline="A. Writer")
     return schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_application)
