@@ -64,10 +64,17 @@ LINK = OpenApiParameter(
 )
 
 
+ONE_ITEM = (
+    "One item by its id or slug; 404 where none is public (drafts, scheduled "
+    "and expired stories)."
+)
+
+
 def documented(serializer, *, many=False, header=None, description=""):
     """The schema of a list (`many`) or detail action with its error answers."""
     errors = {400: FIELD_ERRORS} if many else {404: NOT_FOUND}
     return extend_schema(
+        description=None if many else ONE_ITEM,
         parameters=[RETRY_AFTER, *([header] if header else [])],
         responses={
             200: OpenApiResponse(serializer(many=many), description=description),
