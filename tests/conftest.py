@@ -291,6 +291,8 @@ def ninjs_validator():
 @pytest.fixture
 def api_client(client, settings):
     """An anonymous client whose every API request reaches the view: the
-    page cache would otherwise answer repeats itself."""
+    page cache (pagecache) and the shared cache replacing it (caching)
+    would otherwise answer repeats themselves."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
     return client
