@@ -124,6 +124,13 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()
         )
 
+    def for_api(self):
+        """Whole stories with their organization, for the read API (/api/):
+        everything but the search vectors, which are the database's."""
+        return self.select_related("organization").defer(
+            "search_vector", "search_rank_vector"
+        )
+
     def featured(self):
         return self.filter(is_featured=True)
 

@@ -243,8 +243,16 @@ def highlight(queryset, text):
     return queryset.annotate(search_words=Value(" ".join(sqlite_words(text))))
 
 
+# A hyphen before a word negates it in websearch_to_tsquery; other hyphens
+# are read as negations of nothing, and some 32 of those in a row overflow
+# PostgreSQL's parser ("tsquery stack too small", a 500 for `q=---…`).
+STRAY_HYPHENS = re.compile(r"-+(?![^\W_])")
+REPEATED_HYPHENS = re.compile(r"-{2,}")
+
+
 def _clean(text):
-    return text.strip()[:MAX_QUERY_LENGTH]
+    text = STRAY_HYPHENS.sub(" ", text.strip()[:MAX_QUERY_LENGTH])
+    return REPEATED_HYPHENS.sub("-", text).strip()
 
 
 def _by_language(make, **kwargs):

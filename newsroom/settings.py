@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "axes",
     "django_prose_editor",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
     "contacts",
     "gallery",
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
     "jobs",
     "django_tasks",
     "django_tasks_db",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -304,6 +308,35 @@ NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
 
 AXES_CLIENT_IP_CALLABLE = "monitoring.addresses.client_ip_address"
+
+# The read API (/api/, Django REST Framework): anonymous and read-only, so
+# no authentication and no parsers; JSON only (the browsable API would be a
+# second, unchecked set of pages). Each address may make NEWSROOM_API_RATE
+# requests ("120/min"; "/s", "/h", "/d" too) before it is answered 429;
+# the counts live in the default cache.
+NEWSROOM_API_RATE = env_str("NEWSROOM_API_RATE", "120/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ReaderRateThrottle"],
+    # The same reading of X-Forwarded-For as the login throttle's.
+    "NUM_PROXIES": NEWSROOM_PROXY_COUNT,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom read API",
+    "DESCRIPTION": (
+        "The published stories and their sources, as JSON and as IPTC ninjs "
+        "2.1. Anonymous, read-only and rate-limited."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our own static files (drf-spectacular-sidecar).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
 
 # --- Newsroom -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("articles.crawler_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 # Readers' pages: English unprefixed, /ru/… and /be/… for the others.

@@ -264,3 +264,33 @@ def make_photo(db, image_upload):
         return Photo.objects.create(**fields)
 
     return make
+
+
+# --- The read API -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def ninjs_validator():
+    """IPTC's ninjs 2.1 JSON schema, as vendored in api/schemas/, checking
+    formats (uri, date-time) too."""
+    import json
+    from pathlib import Path
+
+    from jsonschema import Draft202012Validator
+
+    schema_file = Path(__file__).parent.parent / "api/schemas/ninjs-schema_2.1.json"
+    schema = json.loads(schema_file.read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(
+        schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+@pytest.fixture
+def api_client(client, settings):
+    """An anonymous client whose every API request reaches the view: the
+    page cache (pagecache) and the shared cache replacing it (caching)
+    would otherwise answer repeats themselves."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
+    return client
