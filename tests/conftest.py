@@ -289,8 +289,6 @@ def ninjs_validator():
 @pytest.fixture
 def api_client(client, settings):
     """An anonymous client whose every API request reaches the view: the
-    page cache (pagecache) and the shared cache replacing it (caching)
-    would otherwise answer repeats themselves."""
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    shared cache (caching) would otherwise answer repeats itself."""
     settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
     return client

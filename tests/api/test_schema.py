@@ -108,7 +108,6 @@ def api_schema(
     """The API's own schema, loaded from /api/schema/ through WSGI, with a
     few stories and sources for the generated requests to find."""
     settings.NEWSROOM_API_RATE = "100000/min"
-    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
     sco_rats = make_organization(
         slug="sco-rats", website="https://ecrats.org/", logo=image_upload("logo.png")
