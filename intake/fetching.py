@@ -186,10 +186,15 @@ def _get_once(url, *, headers, deadline):
     raise FetchError(f"cannot connect to {host}: {last_error}")
 
 
+def _declared_length(response):
+    value = response.headers.get("Content-Length", "")
+    return int(value) if value.isdigit() else None
+
+
 def _read_capped(response, *, deadline):
     cap = settings.NEWSROOM_INTAKE_MAX_BYTES
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > cap:
+    declared = _declared_length(response)
+    if declared is not None and declared > cap:
         raise FetchError(f"larger than {cap} bytes ({declared} declared)")
     chunks, size = [], 0
     try:

@@ -177,7 +177,7 @@ def _parse_xml(body):
     refuse_entity_declarations(body)
     # Bytes, never a URL: feedparser fetches nothing itself.
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.version and not parsed.entries:
+    if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "not an RSS or Atom feed"
         raise FeedError(f"malformed feed: {reason}")
     language = _language(parsed.feed.get("language"))

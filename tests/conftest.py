@@ -93,6 +93,14 @@ def _fresh_cache():
     content_version.forget_local_values()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background jobs run inside the test that enqueues them."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+
 # --- Time -----------------------------------------------------------------------
 
 
@@ -132,8 +140,11 @@ def editorial_groups(request):
     from django.db import connection
 
     if Group.objects.filter(name__in=["Editors", "Contact staff"]).count() < 2:
+        schema_editor = SimpleNamespace(connection=connection)
         migration = importlib.import_module("articles.migrations.0002_editorial_groups")
-        migration.create_groups(apps, SimpleNamespace(connection=connection))
+        migration.create_groups(apps, schema_editor)
+        intake = importlib.import_module("intake.migrations.0002_editors_intake_permissions")
+        intake.grant_editors(apps, schema_editor)
 
 
 @pytest.fixture
@@ -264,5 +275,126 @@ def make_photo(db, image_upload):
         }
         fields.update(overrides)
         return Photo.objects.create(**fields)
+
+    return make
+
+
+# --- Source feeds -----------------------------------------------------------------
+
+
+class FeedServer:
+    """A real HTTP server on 127.0.0.1 serving fixture feeds: each path
+    answers with what `serve` set for it (status, body, headers, a delay
+    before answering), and 304 to a conditional GET naming its ETag or
+    Last-Modified. Every request's path and headers are recorded."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+        self.routes = {}
+        self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                import time
+
+                server.requests.append((self.path, dict(self.headers)))
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                time.sleep(route["delay"])
+                etag, modified = route["etag"], route["last_modified"]
+                if (etag and self.headers.get("If-None-Match") == etag) or (
+                    modified and self.headers.get("If-Modified-Since") == modified
+                ):
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(route["status"])
+                for name, value in route["headers"].items():
+                    self.send_header(name, value)
+                if etag:
+                    self.send_header("ETag", etag)
+                if modified:
+                    self.send_header("Last-Modified", modified)
+                self.send_header("Content-Length", str(len(route["body"])))
+                self.end_headers()
+                for start in range(0, len(route["body"]), route["chunk"]):
+                    self.wfile.write(route["body"][start : start + route["chunk"]])
+                    self.wfile.flush()
+                    time.sleep(route["trickle"])
+
+            def log_message(self, *args):
+                pass
+
+        # The loopback ports given to this project's feed servers.
+        for port in range(8200, 8300):
+            try:
+                self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+                break
+            except OSError:
+                continue
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.host = f"127.0.0.1:{self.port}"
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(0.05,), daemon=True
+        )
+        self.thread.start()
+
+    def url(self, path):
+        return f"http://{self.host}{path}"
+
+    def serve(
+        self,
+        path,
+        body=b"",
+        *,
+        status=200,
+        headers=None,
+        etag=None,
+        last_modified=None,
+        delay=0.0,
+        trickle=0.0,
+        chunk=64 * 1024,
+    ):
+        """Answer GET `path` so from now on; return its URL."""
+        self.routes[path] = {
+            "body": body.encode() if isinstance(body, str) else body,
+            "status": status,
+            "headers": headers or {},
+            "etag": etag,
+            "last_modified": last_modified,
+            "delay": delay,
+            "trickle": trickle,
+            "chunk": chunk,
+        }
+        return self.url(path)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def feed_server(settings):
+    """Fixture feeds on 127.0.0.1, whose host:port intake is allowed to fetch."""
+    server = FeedServer()
+    settings.NEWSROOM_INTAKE_ALLOW_HOSTS = [server.host]
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def make_feed(db, organization):
+    from intake.models import SourceFeed
+
+    def make(url, **overrides):
+        fields = {"url": url, "organization": organization}
+        fields.update(overrides)
+        return SourceFeed.objects.create(**fields)
 
     return make
