@@ -30,7 +30,7 @@ MAX_ITEMS = 500
 TITLE_LENGTH = 255
 LEAD_LENGTH = 600
 # A body with less text than this is too short to recognise an item by.
-FINGERPRINT_MIN_CHARS = 200
+FINGERPRINT_MIN_CHARS = 100
 # Query parameters that only say where a reader clicked.
 TRACKING_PARAMETERS = re.compile(r"^(utm_\w+|fbclid|gclid|yclid|_openstat|from)$", re.I)
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
@@ -177,7 +177,9 @@ def _parse_xml(body):
     refuse_entity_declarations(body)
     # Bytes, never a URL: feedparser fetches nothing itself.
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.get("version") and not parsed.entries:
+    # A broken feed whose items could still be read is taken; one that
+    # yields none is reported.
+    if not parsed.entries and (parsed.bozo or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "not an RSS or Atom feed"
         raise FeedError(f"malformed feed: {reason}")
     language = _language(parsed.feed.get("language"))
