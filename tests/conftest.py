@@ -401,3 +401,32 @@ def make_feed(db, organization):
         return SourceFeed.objects.create(**fields)
 
     return make
+
+
+@pytest.fixture
+def make_intake_item(db, make_article):
+    """A draft taken in from a feed, with its provenance."""
+    from intake.models import IntakeItem
+    from intake.services import article_hash
+
+    def make(feed=None, article=None, **overrides):
+        article = article or make_article(status=Article.Status.DRAFT)
+        fields = {
+            "organization": article.organization,
+            "feed": feed,
+            "article": article,
+            "guid": f"urn:item:{article.pk}",
+            "source_url": f"https://belta.example/news/{article.pk}/",
+            "item_hash": "0" * 64,
+            "article_hash": article_hash(article),
+        }
+        fields.update(overrides)
+        return IntakeItem.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
