@@ -183,9 +183,12 @@ class IntakeItemAdmin(admin.ModelAdmin):
         suggested_ids = {
             entry["article"] for item in items for entry in item.same_event_suggestions
         }
-        suggested = Article.objects.filter(pk__in=suggested_ids).select_related(
-            "organization"
-        ).only(*CANDIDATE_FIELDS).in_bulk()
+        suggested = (
+            Article.objects.filter(pk__in=suggested_ids)
+            .select_related("organization")
+            .only(*CANDIDATE_FIELDS)
+            .in_bulk()
+        )
         rows = [
             QueueRow(
                 item=item,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Language, Organization
 
-# The stretch of intake that items per day and a feed's usual pace are read from.
+# The stretch of intake that items per day are counted over.
 HEALTH_WINDOW = timedelta(days=30)
 # A feed is quiet when its newest item is older than this many of its usual
 # gaps between items (and at least QUIET_MINIMUM old).
@@ -29,12 +29,14 @@ class SourceFeedQuerySet(models.QuerySet):
         return self.annotate(item_total=Count("intake_items"))
 
     def with_health(self, *, now):
-        """Each feed with its intake over HEALTH_WINDOW: how many items, the
-        first and the newest, for items per day and the quiet flag."""
+        """Each feed with what its health is read from: its items over
+        HEALTH_WINDOW (items per day), and all its items, the first and the
+        newest (its usual pace, and whether it has gone quiet)."""
         recent = Q(intake_items__first_fetched_at__gte=now - HEALTH_WINDOW)
         return self.select_related("organization").annotate(
             recent_items=Count("intake_items", filter=recent),
-            recent_first_at=Min("intake_items__first_fetched_at", filter=recent),
+            item_total=Count("intake_items"),
+            first_item_at=Min("intake_items__first_fetched_at"),
             newest_item_at=Max("intake_items__first_fetched_at"),
         )
 
@@ -110,11 +112,11 @@ class SourceFeed(models.Model):
 
     @property
     def usual_gap(self):
-        """The mean time between new items over HEALTH_WINDOW (None with
-        fewer than three items: too few to know what is usual)."""
-        if self.recent_items < 3:
+        """The mean time between the feed's new items (None with fewer than
+        three items: too few to know what is usual)."""
+        if self.item_total < 3:
             return None
-        return (self.newest_item_at - self.recent_first_at) / (self.recent_items - 1)
+        return (self.newest_item_at - self.first_item_at) / (self.item_total - 1)
 
     def is_quiet(self, *, now):
         """Return True if no new item came for longer than usual."""
@@ -223,7 +225,9 @@ class IntakeItem(models.Model):
         get_latest_by = "first_fetched_at"
         indexes = [
             models.Index(fields=["organization", "guid"], name="intake_item_guid_idx"),
-            models.Index(fields=["organization", "url_key"], name="intake_item_url_idx"),
+            models.Index(
+                fields=["organization", "url_key"], name="intake_item_url_idx"
+            ),
             models.Index(
                 fields=["organization", "title_date_key"],
                 name="intake_item_title_date_idx",

@@ -130,8 +130,18 @@ def _utc(moment):
     return moment.astimezone(UTC).replace(microsecond=0)
 
 
-def _item(*, guid, link, title, summary, body, body_is_html, published, language,
-          withdrawn=False):
+def _item(
+    *,
+    guid,
+    link,
+    title,
+    summary,
+    body,
+    body_is_html,
+    published,
+    language,
+    withdrawn=False,
+):
     link = _link(link)
     title = shorten(plain_text(title), TITLE_LENGTH)
     body = body_html(body, is_html=body_is_html) if body else ""

@@ -13,7 +13,7 @@ def fetch_source(feed_id: int) -> str:
     feed = SourceFeed.objects.select_related("organization").filter(pk=feed_id).first()
     if feed is None or not feed.active:
         return "gone"
-    return feed_fetch(feed=feed).status
+    return str(feed_fetch(feed=feed).status)
 
 
 def enqueue_due_fetches(previous=None):

@@ -143,7 +143,9 @@ def editorial_groups(request):
         schema_editor = SimpleNamespace(connection=connection)
         migration = importlib.import_module("articles.migrations.0002_editorial_groups")
         migration.create_groups(apps, schema_editor)
-        intake = importlib.import_module("intake.migrations.0002_editors_intake_permissions")
+        intake = importlib.import_module(
+            "intake.migrations.0002_editors_intake_permissions"
+        )
         intake.grant_editors(apps, schema_editor)
 
 

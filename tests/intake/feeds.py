@@ -147,6 +147,6 @@ HOSTILE_ITEM = story(
         '<p><a href="javascript:alert(1)">a link</a> and '
         '<a href="https://example.org/ok">a good one</a></p>'
         "<iframe src='https://evil.example/'></iframe>"
-        '<style>body{display:none}</style>'
+        "<style>body{display:none}</style>"
     ),
 )

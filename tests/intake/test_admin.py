@@ -225,9 +225,7 @@ def test_the_feed_list_shows_each_feeds_last_fetch(editor_client, feed):
     assert HEALTH_URL in html
 
 
-def test_fetch_now_fetches_the_selected_feeds(
-    editor_client, feed_server, make_feed
-):
+def test_fetch_now_fetches_the_selected_feeds(editor_client, feed_server, make_feed):
     feed = make_feed(feed_server.serve("/rss", rss([story(1)])))
 
     response = editor_client.post(
@@ -256,9 +254,46 @@ def test_source_health_flags_a_feed_quiet_for_longer_than_usual(
     with django_assert_num_queries(5):
         response = editor_client.get(HEALTH_URL)
 
-    rows = dict(
-        (feed.url, flagged) for feed, flagged in response.context["rows"]
-    )
-    assert rows == {"https://quiet.example/rss": True, "https://lively.example/rss": False}
+    rows = dict((feed.url, flagged) for feed, flagged in response.context["rows"])
+    assert rows == {
+        "https://quiet.example/rss": True,
+        "https://lively.example/rss": False,
+    }
     assert "Quiet for longer than usual" in response.content.decode()
     assert response.context["rows"][0][0].items_per_day == round(4 / 30, 1)
+
+
+def test_a_feed_silent_for_longer_than_the_health_window_is_flagged(
+    editor_client, make_feed, make_intake_item
+):
+    now = timezone.now()
+    feed = make_feed("https://gone.example/rss")
+    for days in (40, 41, 42):
+        make_intake_item(feed=feed, first_fetched_at=now - timedelta(days=days))
+
+    response = editor_client.get(HEALTH_URL)
+
+    [(row, flagged)] = response.context["rows"]
+    assert flagged and row.items_per_day == 0
+
+
+def test_a_new_feed_is_not_called_quiet(editor_client, make_feed, make_intake_item):
+    feed = make_feed("https://new.example/rss")
+    make_intake_item(feed=feed, first_fetched_at=timezone.now() - timedelta(days=20))
+
+    [(_, flagged)] = editor_client.get(HEALTH_URL).context["rows"]
+
+    assert not flagged
+
+
+def test_an_items_provenance_page_shows_where_it_came_from(editor_client, queued):
+    _, newer = queued
+
+    response = editor_client.get(
+        reverse("admin:intake_intakeitem_change", args=[newer.pk])
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert newer.guid in html and newer.source_url in html
+    assert "https://belta.example/rss" in html

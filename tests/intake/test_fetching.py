@@ -106,9 +106,7 @@ def test_redirects_are_followed(feed_server):
     "target",
     ["http://10.0.0.1/feed", "http://169.254.169.254/latest/meta-data/"],
 )
-def test_a_redirect_into_the_local_network_is_refused(
-    feed_server, target, monkeypatch
-):
+def test_a_redirect_into_the_local_network_is_refused(feed_server, target, monkeypatch):
     url = feed_server.serve("/old", status=302, headers={"Location": target})
     real_pool = fetching.urllib3.HTTPConnectionPool
     opened = []
@@ -142,9 +140,7 @@ def test_non_public_addresses_are_refused_before_connecting(url, no_connections)
         fetch(url)
 
 
-def test_a_loopback_port_not_in_the_allow_list_is_refused(
-    feed_server, no_connections
-):
+def test_a_loopback_port_not_in_the_allow_list_is_refused(feed_server, no_connections):
     other_port = feed_server.port + 1 if feed_server.port < 8299 else 8200
 
     with pytest.raises(FetchError, match="non-public address"):

@@ -150,7 +150,9 @@ def test_two_organizations_each_get_their_own_article(
     feed_server, make_feed, make_organization
 ):
     make_feed(feed_server.serve("/a", rss([story(1)])))
-    make_feed(feed_server.serve("/b", rss([story(1)])), organization=make_organization())
+    make_feed(
+        feed_server.serve("/b", rss([story(1)])), organization=make_organization()
+    )
 
     for feed in SourceFeed.objects.all():
         feed_fetch(feed=feed)
@@ -220,7 +222,9 @@ def test_a_withdrawn_item_flags_its_article(feed_server, make_feed):
 
 
 def test_an_item_withdrawn_before_it_was_seen_is_not_taken_in(feed_server, make_feed):
-    feed = make_feed(feed_server.serve("/feed", ninjs([story(1, pubstatus="canceled")])))
+    feed = make_feed(
+        feed_server.serve("/feed", ninjs([story(1, pubstatus="canceled")]))
+    )
 
     feed_fetch(feed=feed)
 
@@ -322,3 +326,17 @@ def test_an_abandoned_fetch_does_not_block_the_feed_for_ever(feed_server, make_f
     assert feed_fetch(feed=feed).new == 1
     feed.refresh_from_db()
     assert feed.fetching_since is None
+
+
+def test_an_item_that_cannot_make_an_article_is_noted_and_the_rest_taken_in(
+    feed_server, make_feed
+):
+    empty = story(2, title="", summary="", body="", link="")
+    feed = make_feed(feed_server.serve("/feed", json_feed([story(1), empty])))
+
+    result = feed_fetch(feed=feed)
+
+    assert (result.status, result.new) == ("fetched", 1)
+    feed.refresh_from_db()
+    assert feed.last_error.startswith("1 items refused:")
+    assert "urn:belta:2" in feed.last_error
