@@ -59,18 +59,16 @@ class FeedResult:
         return self.status == SourceFeed.Status.FAILED
 
     def describe(self):
+        """One line for the command's progress (in English, like its summary)."""
         if self.failed:
-            return _("failed: %(error)s") % {"error": self.error}
+            return f"failed: {self.error}"
         if self.status == self.BUSY:
-            return _("skipped: another fetch of it is running")
+            return "skipped: another fetch of it is running"
         if self.status == SourceFeed.Status.NOT_MODIFIED:
-            return _("skipped: not modified")
+            return "skipped: not modified"
         if self.status == SourceFeed.Status.UNCHANGED:
-            return _("skipped: unchanged")
-        return _("%(new)d new, %(updated)d updated") % {
-            "new": self.new,
-            "updated": self.updated,
-        }
+            return "skipped: unchanged"
+        return f"{self.new} new, {self.updated} updated"
 
 
 @dataclass
@@ -177,9 +175,7 @@ def _fetch_claimed(feed, *, now):
         last_fetched_at=now,
         last_success_at=now,
         last_status=SourceFeed.Status.FETCHED,
-        last_error="\n".join(
-            [_("%(count)d items refused:") % {"count": len(refused)}, *refused]
-        )[:2000]
+        last_error="\n".join([f"{len(refused)} items refused:", *refused])[:2000]
         if refused
         else "",
         last_item_count=len(parsed.items),
