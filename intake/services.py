@@ -161,7 +161,11 @@ def _fetch_claimed(feed, *, now):
 
     counts = {Outcome.NEW: 0, Outcome.UPDATED: 0, Outcome.UNCHANGED: 0}
     refused = []
+    seen = set()
     for item in parsed.items:
+        if item.guid in seen:
+            continue  # listed twice in one feed: its first version is taken
+        seen.add(item.guid)
         try:
             outcome = item_take_in(
                 feed=feed, item=item, feed_language=parsed.language, now=now
@@ -220,23 +224,27 @@ def _language(item, *, feed, feed_language):
     return settings.LANGUAGE_CODE
 
 
-def _payload(item, *, feed, feed_language, now):
-    """The article's fields from `item`, as JSON can hold them."""
-    return {
+def _payload(item, *, feed, feed_language):
+    """The article's fields from `item`, as JSON can hold them. An item
+    without a date leaves the article's publication time as it is."""
+    payload = {
         "title": item.title,
         "lead": item.lead,
         "body": item.body,
         # An address longer than the article's field is kept on the item only.
         "source_url": item.link if len(item.link) <= 500 else "",
-        "published_at": (item.published_at or now).isoformat(),
         "language": _language(item, feed=feed, feed_language=feed_language),
     }
+    if item.published_at is not None:
+        payload["published_at"] = item.published_at.isoformat()
+    return payload
 
 
 def _apply(article, payload):
     for name, value in payload.items():
         setattr(article, name, value)
-    article.published_at = datetime.fromisoformat(payload["published_at"])
+    if "published_at" in payload:
+        article.published_at = datetime.fromisoformat(payload["published_at"])
     article.full_clean(exclude=["slug"])
     article.save()
 
@@ -254,7 +262,7 @@ def item_take_in(
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     keys = parsing.identity_keys(item, zone=timezone.get_default_timezone())
     matches = IntakeItem.objects.matching(organization=organization, keys=keys)
-    payload = _payload(item, feed=feed, feed_language=feed_language, now=now)
+    payload = _payload(item, feed=feed, feed_language=feed_language)
     if not matches:
         if item.withdrawn:
             return Outcome.UNCHANGED  # withdrawn before we ever saw it
@@ -282,6 +290,7 @@ def item_take_in(
         record.withdrawal_seen = False
         record.save()
         return Outcome.UPDATED
+    record.withdrawn_at = None  # the source put it back
     if record.article_id is None:  # discarded by an editor
         record.save()
         return Outcome.UNCHANGED
@@ -302,11 +311,9 @@ def item_take_in(
 
 def _create(*, feed, item, keys, payload, now):
     article = Article(
-        organization=feed.organization, status=Article.Status.DRAFT, **payload
+        organization=feed.organization, status=Article.Status.DRAFT, published_at=now
     )
-    article.published_at = datetime.fromisoformat(payload["published_at"])
-    article.full_clean(exclude=["slug"])
-    article.save()
+    _apply(article, payload)
     IntakeItem.objects.create(
         organization=feed.organization,
         feed=feed,

@@ -288,9 +288,11 @@ class FeedServer:
     """A real HTTP server on 127.0.0.1 serving fixture feeds: each path
     answers with what `serve` set for it (status, body, headers, a delay
     before answering), and 304 to a conditional GET naming its ETag or
-    Last-Modified. Every request's path and headers are recorded."""
+    Last-Modified. Every request's path and headers are recorded. With a
+    certificate and key (`tls`), it speaks HTTPS."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
+        self.scheme = "https" if tls else "http"
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -343,6 +345,12 @@ class FeedServer:
             except OSError:
                 continue
         self.httpd.daemon_threads = True
+        if tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.host = f"127.0.0.1:{self.port}"
         self.thread = threading.Thread(
@@ -351,7 +359,7 @@ class FeedServer:
         self.thread.start()
 
     def url(self, path):
-        return f"http://{self.host}{path}"
+        return f"{self.scheme}://{self.host}{path}"
 
     def serve(
         self,
@@ -388,6 +396,28 @@ class FeedServer:
 def feed_server(settings):
     """Fixture feeds on 127.0.0.1, whose host:port intake is allowed to fetch."""
     server = FeedServer()
+    settings.NEWSROOM_INTAKE_ALLOW_HOSTS = [server.host]
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tls_feed_server(settings, tmp_path):
+    """A feed server speaking HTTPS with a self-signed certificate, which no
+    certificate authority vouches for."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server = FeedServer(tls=(cert, key))
     settings.NEWSROOM_INTAKE_ALLOW_HOSTS = [server.host]
     yield server
     server.close()

@@ -297,3 +297,21 @@ def test_an_items_provenance_page_shows_where_it_came_from(editor_client, queued
     html = response.content.decode()
     assert newer.guid in html and newer.source_url in html
     assert "https://belta.example/rss" in html
+
+
+def test_a_suggested_report_is_linked_as_the_same_event_in_one_click(
+    editor_client, queued
+):
+    _, newer = queued
+    other_pk = newer.same_event_suggestions[0]["article"]
+    html = editor_client.get(QUEUE_URL).content.decode()
+    link_url = reverse(
+        "admin:articles_article_same_event_link", args=[newer.article.pk]
+    )
+    assert link_url in html
+
+    editor_client.post(link_url, {"article": other_pk})
+
+    newer.article.refresh_from_db()
+    assert newer.article.event is not None
+    assert Article.objects.get(pk=other_pk).event == newer.article.event

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article
 
-from .feeds import atom, json_feed, ninjs, rss, story
+from .feeds import ENTITY_BOMB, atom, json_feed, ninjs, rss, story
 
 
 def fetch_sources(*args):
@@ -44,14 +44,23 @@ def test_a_second_run_skips_every_unchanged_feed(four_feeds):
 
 def test_failed_feeds_are_counted_and_named(feed_server, make_feed, settings):
     settings.NEWSROOM_INTAKE_READ_TIMEOUT = 0.3
+    settings.NEWSROOM_INTAKE_MAX_BYTES = 100_000
     make_feed(feed_server.serve("/ok", rss([story(1)])))
     make_feed(feed_server.serve("/down", b"", status=503))
     make_feed(feed_server.serve("/slow", rss([story(2)]), delay=2))
+    make_feed(feed_server.serve("/huge", rss([story(3)]) + b" " * 200_000))
+    make_feed(feed_server.serve("/bomb", ENTITY_BOMB))
+    make_feed(feed_server.serve("/broken", b"<rss><channel><<<"))
     make_feed("http://10.0.0.1/feed")
+    make_feed("http://169.254.169.254/latest/meta-data/")
 
     lines = fetch_sources()
 
-    assert lines[-1] == "fetch_sources: 4 feeds, 1 new, 0 updated, 0 skipped, 3 failed"
+    assert lines[-1] == "fetch_sources: 8 feeds, 1 new, 0 updated, 0 skipped, 7 failed"
+    assert Article.objects.count() == 1
+    assert any("/huge: failed: larger than 100000 bytes" in line for line in lines)
+    assert any("/bomb: failed: refused" in line for line in lines)
+    assert any("/broken: failed: malformed" in line for line in lines)
     assert any("/down: failed: HTTP 503" in line for line in lines)
     assert any("10.0.0.1/feed: failed: refused" in line for line in lines)
     assert any("/slow: failed: no answer" in line for line in lines)

@@ -195,3 +195,12 @@ def test_it_connects_to_the_address_it_checked(feed_server, monkeypatch, setting
 def test_only_http_and_https_are_fetched(url, no_connections):
     with pytest.raises(FetchError, match="not an http"):
         fetch(url)
+
+
+def test_a_certificate_that_cannot_be_verified_is_refused(tls_feed_server):
+    url = tls_feed_server.serve("/rss", b"<rss/>")
+
+    with pytest.raises(FetchError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        fetch(url)
+
+    assert tls_feed_server.requests == []

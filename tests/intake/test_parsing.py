@@ -191,3 +191,13 @@ def test_a_short_body_gives_no_fingerprint():
     item = parse_feed(rss([story(1, body="<p>Short.</p>")])).items[0]
 
     assert identity_keys(item, zone=MINSK)["body_fingerprint"] == ""
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,<script>x</script>", "/relative"]
+)
+def test_an_item_link_that_is_not_http_is_dropped(link):
+    item = parse_feed(json_feed([story(1, link=link)])).items[0]
+
+    assert item.link == ""
+    assert item.guid == "urn:belta:1"

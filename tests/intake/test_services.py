@@ -1,6 +1,7 @@
 """Items become drafts: de-duplicated, updated while untouched, offered when
 edited, flagged when withdrawn; a failing feed touches nothing else."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -10,7 +11,16 @@ from articles.models import Article
 from intake.models import IntakeItem, SourceFeed
 from intake.services import feed_fetch
 
-from .feeds import HOSTILE_ITEM, atom, json_feed, ninjs, rss, story
+from .feeds import (
+    ENTITY_BOMB,
+    HOSTILE_ITEM,
+    QUADRATIC_BLOWUP,
+    atom,
+    json_feed,
+    ninjs,
+    rss,
+    story,
+)
 
 
 @pytest.mark.parametrize(
@@ -340,3 +350,66 @@ def test_an_item_that_cannot_make_an_article_is_noted_and_the_rest_taken_in(
     feed.refresh_from_db()
     assert feed.last_error.startswith("1 items refused:")
     assert "urn:belta:2" in feed.last_error
+
+
+def test_an_item_listed_twice_in_one_feed_is_taken_once(feed_server, make_feed):
+    feed = make_feed(
+        feed_server.serve("/feed", rss([story(1), story(1, title="Second copy")]))
+    )
+    feed_fetch(feed=feed)
+
+    result = feed_fetch(feed=feed)  # the same bytes: the digest skips it
+    feed_server.serve("/feed", rss([story(1), story(1, title="Second copy"), story(2)]))
+    again = feed_fetch(feed=feed)
+
+    assert result.skipped and (again.new, again.updated) == (1, 0)
+    assert Article.objects.get(source_url=story(1)["link"]).title.endswith("part 1")
+
+
+def test_an_update_without_a_date_keeps_the_articles_time(feed_server, make_feed):
+    undated = {
+        "uri": "https://belta.example/news/7/",
+        "headlines": [{"value": "A"}],
+        "body_text": "Text.",
+    }
+    feed = make_feed(feed_server.serve("/feed", json.dumps([undated])))
+    feed_fetch(feed=feed)
+    taken_in_at = Article.objects.get().published_at
+    undated["headlines"] = [{"value": "B"}]
+    feed_server.serve("/feed", json.dumps([undated]))
+
+    feed_fetch(feed=feed)
+
+    article = Article.objects.get()
+    assert (article.title, article.published_at) == ("B", taken_in_at)
+
+
+def test_an_item_the_source_puts_back_is_no_longer_withdrawn(feed_server, make_feed):
+    feed = make_feed(
+        feed_server.serve("/feed", ninjs([story(1, pubstatus="canceled")]))
+    )
+    feed_server.serve("/feed", ninjs([story(1)]))
+    feed_fetch(feed=feed)
+    feed_server.serve("/feed", ninjs([story(1, pubstatus="canceled")]))
+    feed_fetch(feed=feed)
+    feed_server.serve("/feed", ninjs([story(1)]))
+
+    feed_fetch(feed=feed)
+
+    assert IntakeItem.objects.get().withdrawn_at is None
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [(ENTITY_BOMB, "declares XML entities"), (QUADRATIC_BLOWUP, "declares XML")],
+    ids=["billion-laughs", "quadratic-blowup"],
+)
+def test_an_entity_bomb_fails_its_feed_only(feed_server, make_feed, body, error):
+    bomb = make_feed(feed_server.serve("/bomb", body))
+    good = make_feed(feed_server.serve("/good", rss([story(1)])))
+
+    assert feed_fetch(feed=bomb).failed and not feed_fetch(feed=good).failed
+
+    bomb.refresh_from_db()
+    assert error in bomb.last_error
+    assert Article.objects.count() == 1
