@@ -79,7 +79,7 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> Response:
                 last_modified=response.headers.get("Last-Modified", "")[:100],
             )
         finally:
-            response.release_conn()
+            response.close()
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
@@ -197,11 +197,15 @@ def _read_capped(response, *, deadline):
     if declared is not None and declared > cap:
         raise FetchError(f"larger than {cap} bytes ({declared} declared)")
     chunks, size = [], 0
+    sock = getattr(response.connection, "sock", None)
     try:
         while True:
-            _remaining(deadline)
-            # read1 returns after one read from the socket: a server that
-            # trickles bytes cannot hold the fetch past the deadline.
+            # One read from the socket at a time, each allowed no longer than
+            # the time left: a server that trickles bytes, or stalls, cannot
+            # hold the fetch past the deadline.
+            left = _remaining(deadline)
+            if sock is not None:
+                sock.settimeout(min(settings.NEWSROOM_INTAKE_READ_TIMEOUT, left))
             chunk = response.read1(CHUNK)
             if not chunk:
                 break
@@ -210,7 +214,8 @@ def _read_capped(response, *, deadline):
                 raise FetchError(f"larger than {cap} bytes")
             chunks.append(chunk)
     except urllib3.exceptions.TimeoutError:
-        raise FetchError("the server stopped sending in time") from None
+        _remaining(deadline)
+        raise FetchError("the server stopped sending") from None
     except Urllib3Error as error:
         raise FetchError(f"{type(error).__name__}: {error}") from None
     return b"".join(chunks)

@@ -144,7 +144,13 @@ def _fetch_claimed(feed, *, now):
         response = fetching.fetch(
             feed.url, etag=feed.etag, last_modified=feed.last_modified
         )
-        skipped = {"last_fetched_at": now, "last_success_at": now, "last_error": ""}
+        skipped = {
+            "last_fetched_at": now,
+            "last_success_at": now,
+            "last_error": "",
+            "last_new_count": 0,
+            "last_updated_count": 0,
+        }
         if response.not_modified:
             _record(feed, last_status=SourceFeed.Status.NOT_MODIFIED, **skipped)
             return FeedResult(feed=feed, status=SourceFeed.Status.NOT_MODIFIED)
@@ -163,7 +169,7 @@ def _fetch_claimed(feed, *, now):
     refused = []
     seen = set()
     for item in parsed.items:
-        if item.guid in seen:
+        if item.guid and item.guid in seen:
             continue  # listed twice in one feed: its first version is taken
         seen.add(item.guid)
         try:

@@ -204,3 +204,17 @@ def test_a_certificate_that_cannot_be_verified_is_refused(tls_feed_server):
         fetch(url)
 
     assert tls_feed_server.requests == []
+
+
+def test_a_server_that_stalls_mid_body_is_given_up_at_the_total_limit(
+    feed_server, settings
+):
+    settings.NEWSROOM_INTAKE_TOTAL_TIMEOUT = 0.5
+    settings.NEWSROOM_INTAKE_READ_TIMEOUT = 5
+    url = feed_server.serve("/stall", b"xy", chunk=1, trickle=3)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="gave up after 0.5 seconds"):
+        fetch(url)
+
+    assert time.monotonic() - started < 1.5
