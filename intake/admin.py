@@ -151,7 +151,12 @@ class IntakeItemAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
+    # Items come from feeds; deleting one would let its source's copy be
+    # taken in again as a second article. Discard removes the draft instead.
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_urls(self):

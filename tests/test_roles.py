@@ -167,7 +167,6 @@ def test_the_groups_hold_exactly_their_permissions():
             ),
             # The intake queue: items come from feeds, never from a form.
             "change_intakeitem",
-            "delete_intakeitem",
             "view_intakeitem",
         ]
     )

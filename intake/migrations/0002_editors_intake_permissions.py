@@ -10,12 +10,15 @@ from django.db import migrations
 
 GRANTS = {
     "sourcefeed": ("add", "change", "delete", "view"),
-    "intakeitem": ("change", "delete", "view"),
+    # Items come from feeds and are never deleted (the queue discards drafts).
+    "intakeitem": ("change", "view"),
 }
 
 
 def codenames():
-    return [f"{action}_{model}" for model, actions in GRANTS.items() for action in actions]
+    return [
+        f"{action}_{model}" for model, actions in GRANTS.items() for action in actions
+    ]
 
 
 def grant_editors(apps, schema_editor):

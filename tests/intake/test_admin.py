@@ -315,3 +315,17 @@ def test_a_suggested_report_is_linked_as_the_same_event_in_one_click(
     newer.article.refresh_from_db()
     assert newer.article.event is not None
     assert Article.objects.get(pk=other_pk).event == newer.article.event
+
+
+def test_an_intake_item_cannot_be_deleted_so_its_copy_is_not_taken_in_again(
+    client, superuser, queued
+):
+    _, newer = queued
+    client.force_login(superuser)
+
+    response = client.post(
+        reverse("admin:intake_intakeitem_delete", args=[newer.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert IntakeItem.objects.filter(pk=newer.pk).exists()
