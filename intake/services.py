@@ -272,6 +272,10 @@ def item_take_in(
     if not matches:
         if item.withdrawn:
             return Outcome.UNCHANGED  # withdrawn before we ever saw it
+        written = _written_by_hand(organization, item)
+        if written is not None:
+            _create_record(feed=feed, item=item, keys=keys, article=written, now=now)
+            return Outcome.UNCHANGED
         _create(feed=feed, item=item, keys=keys, payload=payload, now=now)
         return Outcome.NEW
 
@@ -315,11 +319,44 @@ def item_take_in(
     return Outcome.UPDATED
 
 
+def _written_by_hand(organization, item):
+    """The organization's article an editor already made of `item` (its
+    source URL is the item's link), if intake has not taken it in yet."""
+    if not item.link:
+        return None
+    links = {item.link, item.link.rstrip("/"), item.link.rstrip("/") + "/"}
+    return (
+        Article.objects.filter(organization=organization, source_url__in=links)
+        .filter(intake__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _create(*, feed, item, keys, payload, now):
     article = Article(
         organization=feed.organization, status=Article.Status.DRAFT, published_at=now
     )
     _apply(article, payload)
+    _create_record(
+        feed=feed,
+        item=item,
+        keys=keys,
+        article=article,
+        now=now,
+        article_hash=article_hash(article),
+        same_event_suggestions=[
+            {"article": suggestion.article.pk, "score": suggestion.score}
+            for suggestion in same_event_suggestions(
+                article=article, limit=SUGGESTIONS_KEPT
+            )
+        ],
+    )
+
+
+def _create_record(*, feed, item, keys, article, now, **fields):
+    """The item's provenance. Without an `article_hash` (an article written
+    by hand) the source's updates are only ever offered."""
     IntakeItem.objects.create(
         organization=feed.organization,
         feed=feed,
@@ -329,14 +366,8 @@ def _create(*, feed, item, keys, payload, now):
         first_fetched_at=now,
         last_changed_at=now,
         item_hash=item.digest,
-        article_hash=article_hash(article),
-        same_event_suggestions=[
-            {"article": suggestion.article.pk, "score": suggestion.score}
-            for suggestion in same_event_suggestions(
-                article=article, limit=SUGGESTIONS_KEPT
-            )
-        ],
         **keys,
+        **fields,
     )
 
 

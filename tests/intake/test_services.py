@@ -413,3 +413,20 @@ def test_an_entity_bomb_fails_its_feed_only(feed_server, make_feed, body, error)
     bomb.refresh_from_db()
     assert error in bomb.last_error
     assert Article.objects.count() == 1
+
+
+def test_an_article_an_editor_made_of_the_item_is_recognised_not_copied(
+    feed_server, make_feed, make_article
+):
+    by_hand = make_article(title="Typed in by an editor", source_url=story(1)["link"])
+    feed = make_feed(feed_server.serve("/feed", rss([story(1)])))
+
+    result = feed_fetch(feed=feed)
+    feed_server.serve("/feed", rss([story(1, title="Corrected title")]))
+    feed_fetch(feed=feed)
+
+    assert result.new == 0
+    assert Article.objects.get() == by_hand
+    by_hand.refresh_from_db()
+    assert by_hand.title == "Typed in by an editor"
+    assert by_hand.intake.offered_update["title"] == "Corrected title"
