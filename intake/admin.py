@@ -28,7 +28,7 @@ QUEUE_PAGE_SIZE = 50
 class SourceFeedAdmin(admin.ModelAdmin):
     list_display = (
         "url",
-        "organization",
+        "source",
         "active",
         "last_fetched_at",
         "last_status",
@@ -73,6 +73,10 @@ class SourceFeedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_item_counts()
+
+    @admin.display(description=_("organization"), ordering="organization__short_name")
+    def source(self, feed):
+        return feed.organization.short_name
 
     @admin.display(description=_("last error"))
     def error(self, feed):

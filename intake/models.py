@@ -108,7 +108,7 @@ class SourceFeed(models.Model):
     # Read from with_health()'s annotations.
     @property
     def items_per_day(self):
-        return round(self.recent_items / HEALTH_WINDOW.days, 1)
+        return round(self.recent_items / HEALTH_WINDOW.days, 2)
 
     @property
     def usual_gap(self):

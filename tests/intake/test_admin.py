@@ -260,7 +260,7 @@ def test_source_health_flags_a_feed_quiet_for_longer_than_usual(
         "https://lively.example/rss": False,
     }
     assert "Quiet for longer than usual" in response.content.decode()
-    assert response.context["rows"][0][0].items_per_day == round(4 / 30, 1)
+    assert response.context["rows"][0][0].items_per_day == round(4 / 30, 2)
 
 
 def test_a_feed_silent_for_longer_than_the_health_window_is_flagged(
