@@ -13,6 +13,8 @@
 import ipaddress
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -23,6 +25,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 USER_AGENT = "Newsroom feed intake"
+_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="intake-dns")
 
 
 class FetchError(Exception):
@@ -94,11 +97,16 @@ def _is_public(address):
     return ip.is_global and not (ip.is_multicast or ip.is_reserved)
 
 
-def resolve(host: str, port: int) -> list[str]:
+def resolve(host: str, port: int, *, deadline: float) -> list[str]:
     """The addresses to connect to for `host:port`; raise FetchError if any
     of them is not public and `host:port` is not allowed."""
+    # getaddrinfo takes no timeout: it runs aside, and is given up at the
+    # deadline (the thread ends when the system resolver gives up).
+    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = lookup.result(timeout=_remaining(deadline))
+    except FutureTimeout:
+        raise FetchError(f"cannot resolve {host} in time") from None
     except (OSError, UnicodeError) as error:
         raise FetchError(f"cannot resolve {host}: {error}") from None
     addresses = list(dict.fromkeys(info[4][0] for info in infos))
@@ -133,7 +141,7 @@ def _get_once(url, *, headers, deadline):
     except ValueError:
         raise FetchError(f"bad port in {url[:200]}") from None
     host = parts.hostname
-    addresses = resolve(host, port)
+    addresses = resolve(host, port, deadline=deadline)
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"

@@ -218,3 +218,21 @@ def test_a_server_that_stalls_mid_body_is_given_up_at_the_total_limit(
         fetch(url)
 
     assert time.monotonic() - started < 1.5
+
+
+def test_a_name_that_takes_too_long_to_resolve_is_given_up(
+    monkeypatch, settings, no_connections
+):
+    settings.NEWSROOM_INTAKE_TOTAL_TIMEOUT = 0.3
+
+    def slow(*args, **kwargs):
+        time.sleep(1)
+        return []
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="cannot resolve feeds.example.org in time"):
+        fetch("https://feeds.example.org/rss")
+
+    assert time.monotonic() - started < 0.9
