@@ -20,6 +20,8 @@ import nh3
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XMLParseError
 from defusedxml.ElementTree import fromstring as defused_fromstring
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -111,11 +113,14 @@ def body_html(value, *, is_html=True):
 
 
 def _link(value):
-    """`value` if it is an http(s) address short enough to keep, else ""."""
+    """`value` if it is a valid http(s) address short enough to keep, else ""."""
     value = (value or "").strip()
-    if urlsplit(value).scheme.lower() in ("http", "https") and len(value) <= 2000:
-        return value
-    return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+        urlsplit(value).port  # noqa: B018 (raises ValueError on a bad port)
+    except (ValidationError, ValueError):
+        return ""
+    return value if len(value) <= 2000 else ""
 
 
 def _language(value):

@@ -194,7 +194,15 @@ def test_a_short_body_gives_no_fingerprint():
 
 
 @pytest.mark.parametrize(
-    "link", ["javascript:alert(1)", "data:text/html,<script>x</script>", "/relative"]
+    "link",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>x</script>",
+        "/relative",
+        "http://[::1",
+        "http://belta.example:99999/news/",
+        "https://",
+    ],
 )
 def test_an_item_link_that_is_not_http_is_dropped(link):
     item = parse_feed(json_feed([story(1, link=link)])).items[0]
