@@ -6,6 +6,8 @@ import tracemalloc
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intake.parsing import FeedError, identity_keys, normalise_url, parse_feed
 
@@ -209,3 +211,42 @@ def test_an_item_link_that_is_not_http_is_dropped(link):
 
     assert item.link == ""
     assert item.guid == "urn:belta:1"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=2000).map(str.encode),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+            lambda inner: (
+                st.lists(inner, max_size=5)
+                | st.dictionaries(
+                    st.sampled_from(
+                        ["uri", "version", "items", "headlines", "bodies", "url", "id"]
+                    )
+                    | st.text(max_size=10),
+                    inner,
+                    max_size=5,
+                )
+            ),
+            max_leaves=20,
+        ).map(lambda value: json.dumps(value).encode()),
+        st.builds(
+            lambda items, junk: rss(items)[: len(rss(items)) - junk],
+            st.lists(
+                st.builds(story, st.integers(1, 9), title=st.text(max_size=40)),
+                max_size=3,
+            ),
+            st.integers(0, 200),
+        ),
+    )
+)
+def test_any_bytes_give_a_feed_or_a_feed_error(body):
+    try:
+        feed = parse_feed(body)
+    except FeedError:
+        return
+    for item in feed.items:
+        assert "<script" not in item.body
