@@ -30,6 +30,11 @@ def env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name, default):
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name, default=()):
     value = os.environ.get(name)
     if value is None:
@@ -80,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "api",
+    "intake",
 ]
 
 MIDDLEWARE = [
@@ -367,11 +373,24 @@ NEWSROOM_PERIODIC_JOBS = [
     ("caching.services.purge_pending_at_edge", 0.5),
     ("articles.purges.purge_due_changes", 0.5),
     ("articles.view_counts.flush", env_int("NEWSROOM_VIEW_FLUSH_SECONDS", 10)),
+    # One job per source feed (intake.tasks.fetch_source).
+    ("intake.tasks.enqueue_due_fetches", 300),
 ]
 
 # A reader (address and browser) reloading an article within this many
 # seconds is not counted again.
 NEWSROOM_VIEW_DEDUP_SECONDS = env_int("NEWSROOM_VIEW_DEDUP_SECONDS", 30 * 60)
+
+# --- Intake (source feeds) -----------------------------------------------------
+
+# host:port pairs a feed may name although they resolve to a private,
+# loopback or link-local address (an agency's feed on the local network).
+NEWSROOM_INTAKE_ALLOW_HOSTS = env_list("NEWSROOM_INTAKE_ALLOW_HOSTS")
+NEWSROOM_INTAKE_CONNECT_TIMEOUT = env_float("NEWSROOM_INTAKE_CONNECT_TIMEOUT", 10.0)
+NEWSROOM_INTAKE_READ_TIMEOUT = env_float("NEWSROOM_INTAKE_READ_TIMEOUT", 20.0)
+# A feed that has not answered in full in this many seconds is given up.
+NEWSROOM_INTAKE_TOTAL_TIMEOUT = env_float("NEWSROOM_INTAKE_TOTAL_TIMEOUT", 30.0)
+NEWSROOM_INTAKE_MAX_BYTES = env_int("NEWSROOM_INTAKE_MAX_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

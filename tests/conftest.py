@@ -130,8 +130,13 @@ def editorial_groups(request):
     from django.db import connection
 
     if Group.objects.filter(name__in=["Editors", "Contact staff"]).count() < 2:
+        schema_editor = SimpleNamespace(connection=connection)
         migration = importlib.import_module("articles.migrations.0002_editorial_groups")
-        migration.create_groups(apps, SimpleNamespace(connection=connection))
+        migration.create_groups(apps, schema_editor)
+        intake = importlib.import_module(
+            "intake.migrations.0002_editors_intake_permissions"
+        )
+        intake.grant_editors(apps, schema_editor)
 
 
 @pytest.fixture
@@ -291,4 +296,187 @@ def api_client(client, settings):
     """An anonymous client whose every API request reaches the view: the
     shared cache (caching) would otherwise answer repeats itself."""
     settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
+    return client
+
+
+# --- Source feeds -----------------------------------------------------------------
+
+
+class FeedServer:
+    """A real HTTP server on 127.0.0.1 serving fixture feeds: each path
+    answers with what `serve` set for it (status, body, headers, a delay
+    before answering), and 304 to a conditional GET naming its ETag or
+    Last-Modified. Every request's path and headers are recorded. With a
+    certificate and key (`tls`), it speaks HTTPS."""
+
+    def __init__(self, tls=None):
+        self.scheme = "https" if tls else "http"
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+        self.routes = {}
+        self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                import time
+
+                server.requests.append((self.path, dict(self.headers)))
+                route = server.routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                time.sleep(route["delay"])
+                etag, modified = route["etag"], route["last_modified"]
+                if (etag and self.headers.get("If-None-Match") == etag) or (
+                    modified and self.headers.get("If-Modified-Since") == modified
+                ):
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                self.send_response(route["status"])
+                for name, value in route["headers"].items():
+                    self.send_header(name, value)
+                if etag:
+                    self.send_header("ETag", etag)
+                if modified:
+                    self.send_header("Last-Modified", modified)
+                self.send_header("Content-Length", str(len(route["body"])))
+                self.end_headers()
+                try:
+                    for start in range(0, len(route["body"]), route["chunk"]):
+                        self.wfile.write(route["body"][start : start + route["chunk"]])
+                        self.wfile.flush()
+                        time.sleep(route["trickle"])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # intake gave up on it, as the test wanted
+
+            def log_message(self, *args):
+                pass
+
+        # The loopback ports given to this project's feed servers.
+        for port in range(8200, 8300):
+            try:
+                self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+                break
+            except OSError:
+                continue
+        self.httpd.daemon_threads = True
+        if tls is not None:
+            import ssl
+
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.host = f"127.0.0.1:{self.port}"
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, args=(0.05,), daemon=True
+        )
+        self.thread.start()
+
+    def url(self, path):
+        return f"{self.scheme}://{self.host}{path}"
+
+    def serve(
+        self,
+        path,
+        body=b"",
+        *,
+        status=200,
+        headers=None,
+        etag=None,
+        last_modified=None,
+        delay=0.0,
+        trickle=0.0,
+        chunk=64 * 1024,
+    ):
+        """Answer GET `path` so from now on; return its URL."""
+        self.routes[path] = {
+            "body": body.encode() if isinstance(body, str) else body,
+            "status": status,
+            "headers": headers or {},
+            "etag": etag,
+            "last_modified": last_modified,
+            "delay": delay,
+            "trickle": trickle,
+            "chunk": chunk,
+        }
+        return self.url(path)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def feed_server(settings):
+    """Fixture feeds on 127.0.0.1, whose host:port intake is allowed to fetch."""
+    server = FeedServer()
+    settings.NEWSROOM_INTAKE_ALLOW_HOSTS = [server.host]
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tls_feed_server(settings, tmp_path):
+    """A feed server speaking HTTPS with a self-signed certificate, which no
+    certificate authority vouches for."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    server = FeedServer(tls=(cert, key))
+    settings.NEWSROOM_INTAKE_ALLOW_HOSTS = [server.host]
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def make_feed(db, organization):
+    from intake.models import SourceFeed
+
+    def make(url, **overrides):
+        fields = {"url": url, "organization": organization}
+        fields.update(overrides)
+        return SourceFeed.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_intake_item(db, make_article):
+    """A draft taken in from a feed, with its provenance."""
+    from intake.models import IntakeItem
+    from intake.services import article_hash
+
+    def make(feed=None, article=None, **overrides):
+        article = article or make_article(status=Article.Status.DRAFT)
+        fields = {
+            "organization": article.organization,
+            "feed": feed,
+            "article": article,
+            "guid": f"urn:item:{article.pk}",
+            "source_url": f"https://belta.example/news/{article.pk}/",
+            "item_hash": "0" * 64,
+            "article_hash": article_hash(article),
+        }
+        fields.update(overrides)
+        return IntakeItem.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
     return client

@@ -23,6 +23,8 @@ MATRIX = {
     "article-add": (302, 302, 403, 200, 200),
     "organization-list": (302, 302, 403, 200, 200),
     "photo-list": (302, 302, 403, 200, 200),
+    "source-feed-list": (302, 302, 403, 200, 200),
+    "intake-queue": (302, 302, 403, 200, 200),
     "contact-list": (302, 302, 200, 403, 200),
     "contact-change": (302, 302, 200, 403, 200),
     "contact-add": (302, 302, 403, 403, 200),
@@ -43,6 +45,8 @@ def page_url(page, office):
         "article-add": reverse("admin:articles_article_add"),
         "organization-list": reverse("admin:articles_organization_changelist"),
         "photo-list": reverse("admin:gallery_photo_changelist"),
+        "source-feed-list": reverse("admin:intake_sourcefeed_changelist"),
+        "intake-queue": reverse("admin:intake_intakeitem_changelist"),
         "contact-list": reverse("admin:contacts_officecontact_changelist"),
         "contact-change": reverse(
             "admin:contacts_officecontact_change", args=[office.pk]
@@ -85,6 +89,7 @@ def test_the_admin_index_lists_only_what_each_role_may_touch(
     assert editor_apps == {
         "articles": ["Article", "Organization"],
         "gallery": ["Photo"],
+        "intake": ["IntakeItem", "SourceFeed"],
     }
     assert staff_apps == {"contacts": ["OfficeContact"]}
 
@@ -154,9 +159,16 @@ def test_the_groups_hold_exactly_their_permissions():
         return sorted(group.permissions.values_list("codename", flat=True))
 
     assert codenames("Editors") == sorted(
-        f"{action}_{model}"
-        for model in ("article", "organization", "photo")
-        for action in ("add", "change", "delete", "view")
+        [
+            *(
+                f"{action}_{model}"
+                for model in ("article", "organization", "photo", "sourcefeed")
+                for action in ("add", "change", "delete", "view")
+            ),
+            # The intake queue: items come from feeds, never from a form.
+            "change_intakeitem",
+            "view_intakeitem",
+        ]
     )
     assert codenames("Contact staff") == [
         "add_contactnumber",
