@@ -77,7 +77,6 @@ def run_due(schedule, now=None):
     now = time.monotonic() if now is None else now
     for turn in schedule:
         if turn.due <= now:
-            close_old_connections()
             try:
                 turn.run(now)
             except Exception:  # recording the outcome failed (database down)
@@ -89,5 +88,7 @@ def run_due(schedule, now=None):
 def run_forever(stop: threading.Event):
     schedule = turns()
     while not stop.is_set() and schedule:
+        # As a request would: no connection outlives its database's patience.
+        close_old_connections()
         next_due = run_due(schedule)
         stop.wait(max(next_due - time.monotonic(), 0.05))
