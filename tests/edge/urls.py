@@ -1,0 +1,94 @@
+"""Pages with the headers the caching contract gives (caching.middleware
+writes them for the app's own pages), each with a fresh token in its body
+so a test can tell a kept copy from a new answer; then the app's own
+addresses."""
+
+import uuid
+
+from django.http import HttpResponse, JsonResponse
+from django.urls import path
+
+from newsroom.urls import urlpatterns as app_urlpatterns
+
+KEY_HEADERS = ("Surrogate-Key", "xkey", "Cache-Tag")
+
+
+def shared(response, keys, seconds=60):
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    for header in KEY_HEADERS:
+        response[header] = keys
+    return response
+
+
+def tagged(request, name):
+    """Shareable, named by the keys in ?keys= (default: the page's name)."""
+    text = f"{name} {request.scheme}://{request.get_host()} {uuid.uuid4()}\n"
+    # Long enough to be worth compressing.
+    return shared(HttpResponse(text * 40), request.GET.get("keys", name))
+
+
+def untagged(request, name):
+    response = HttpResponse(f"{name} {uuid.uuid4()}\n")
+    response["Cache-Control"] = "public, max-age=0, s-maxage=60"
+    return response
+
+
+def tagged_with_cookie(request, name):
+    response = shared(HttpResponse(f"{name} {uuid.uuid4()}\n"), name)
+    response.set_cookie("csrftoken", "token-for-one-reader")
+    return response
+
+
+def with_include(request, name):
+    """Includes the never-kept fragment where the edge said it processes ESI;
+    renders it in place otherwise."""
+    if 'varnish="ESI/1.0"' in request.headers.get("Surrogate-Capability", ""):
+        response = HttpResponse(
+            f'<p>{name} {uuid.uuid4()}</p><esi:include src="/edge-test/fragment/"/>'
+        )
+        response["Surrogate-Control"] = 'content="ESI/1.0"'
+    else:
+        response = HttpResponse(f"<p>{name} {uuid.uuid4()}</p>{fragment_text()}")
+    return shared(response, name)
+
+
+def fragment_text():
+    return f"<span>fragment {uuid.uuid4()}</span>"
+
+
+def fragment(request):
+    response = HttpResponse(fragment_text())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def echo(request):
+    """What reached the app: the headers the edge sets, drops or keeps."""
+    headers = (
+        "Surrogate-Capability",
+        "X-Forwarded-For",
+        "X-Forwarded-Proto",
+        "X-Forwarded-Host",
+        "X-Forwarded-Ssl",
+        "Accept-Language",
+        "Cookie",
+        "xkey-purge",
+    )
+    return JsonResponse(
+        {
+            "headers": {name: request.headers.get(name) for name in headers},
+            "scheme": request.scheme,
+            "remote_addr": request.META["REMOTE_ADDR"],
+        }
+    )
+
+
+urlpatterns = [
+    path("edge-test/tagged/<slug:name>/", tagged),
+    path("edge-test/untagged/<slug:name>/", untagged),
+    path("edge-test/cookie/<slug:name>/", tagged_with_cookie),
+    path("edge-test/esi/<slug:name>/", with_include),
+    path("edge-test/fragment/", fragment),
+    path("edge-test/echo/", echo),
+    *app_urlpatterns,
+]
