@@ -176,6 +176,8 @@ def main():
     def stop_on_signal(signum, frame):
         raise KeyboardInterrupt
 
+    # Also SIGINT: a shell starting `make serve` in the background ignores it.
+    signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         gunicorn = supervisor.start(
