@@ -1,6 +1,7 @@
-# The app servers behind the edge. `make serve` (edge/serve.py) renders its
-# own copy with the ports it chose; this one, for gunicorn on 127.0.0.1:8001,
-# lets `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
+# The app servers behind the edge, and who may purge it: this machine and the
+# app servers. `make serve` (edge/serve.py) renders its own copy with the
+# ports it chose; this one, for gunicorn on 127.0.0.1:8001, lets
+# `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
 import directors;
 
 backend app1 {
@@ -17,4 +18,9 @@ sub vcl_init {
 
 sub app_backend {
     set req.backend_hint = app.backend();
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
 }

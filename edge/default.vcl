@@ -14,15 +14,10 @@ vcl 4.1;
 
 import xkey;
 
-# The app servers and `sub app_backend`: edge/backends.vcl, or the copy
+# The app servers, `sub app_backend` and `acl purgers` (this machine and the
+# app servers: the only ones who may purge): edge/backends.vcl, or the copy
 # `make serve` renders with its own ports (found first on vcl_path).
 include "backends.vcl";
-
-# Only the app, on this machine, may purge.
-acl purgers {
-    "127.0.0.1";
-    "::1";
-}
 
 sub vcl_recv {
     call app_backend;

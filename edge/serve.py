@@ -26,9 +26,10 @@ VARNISHD_PATHS = ("varnishd", "/usr/sbin/varnishd")
 STOP_SECONDS = 25  # gunicorn's graceful_timeout is 20 s
 
 BACKENDS_HEADER = """\
-# The app servers behind the edge. `make serve` (edge/serve.py) renders its
-# own copy with the ports it chose; this one, for gunicorn on 127.0.0.1:8001,
-# lets `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
+# The app servers behind the edge, and who may purge it: this machine and the
+# app servers. `make serve` (edge/serve.py) renders its own copy with the
+# ports it chose; this one, for gunicorn on 127.0.0.1:8001, lets
+# `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
 import directors;
 """
 
@@ -41,10 +42,12 @@ backend app{number} {{
 }}
 """
 
+LOOPBACK = ("127.0.0.1", "::1")
+
 
 def render_backends(addresses):
     """VCL for the app servers at `addresses` ((host, port) pairs), taken in
-    turn; default.vcl calls `app_backend` to pick one."""
+    turn: the backends, `sub app_backend` that picks one, and `acl purgers`."""
     backends = "".join(
         BACKEND.format(number=number, host=host, port=port)
         for number, (host, port) in enumerate(addresses, start=1)
@@ -53,12 +56,19 @@ def render_backends(addresses):
         f"    app.add_backend(app{number});\n"
         for number in range(1, len(addresses) + 1)
     )
+    purgers = "".join(
+        f'    "{host}";\n'
+        for host in dict.fromkeys([*LOOPBACK, *(h for h, _ in addresses)])
+    )
     return (
         BACKENDS_HEADER
         + backends
         + "\nsub vcl_init {\n    new app = directors.round_robin();\n"
         + added
         + "}\n\nsub app_backend {\n    set req.backend_hint = app.backend();\n}\n"
+        + "\nacl purgers {\n"
+        + purgers
+        + "}\n"
     )
 
 

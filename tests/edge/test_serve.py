@@ -18,7 +18,7 @@ def test_the_committed_backends_are_those_make_serve_renders_for_one_app_server(
 
 
 @needs_varnish
-def test_the_vcl_compiles_in_front_of_several_app_servers(tmp_path):
+def test_the_vcl_compiles_in_front_of_several_app_servers_who_may_all_purge(tmp_path):
     folder = serve.prepare_edge_dir([("127.0.0.1", 8401), ("10.0.0.2", 8000)])
     try:
         backends = (folder / "backends.vcl").read_text()
@@ -35,6 +35,7 @@ def test_the_vcl_compiles_in_front_of_several_app_servers(tmp_path):
     assert result.returncode == 0, result.stderr
     assert '.host = "10.0.0.2";' in backends
     assert "app.add_backend(app2);" in backends
+    assert 'acl purgers {\n    "127.0.0.1";\n    "::1";\n    "10.0.0.2";\n}' in backends
 
 
 def test_when_one_process_exits_the_others_are_stopped():
