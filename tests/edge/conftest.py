@@ -15,8 +15,8 @@ def edge(tmp_path_factory):
     app_port, edge_port = free_port(), free_port()
     app = start_app(folder, app_port, edge_port)
     try:
-        edge = start_edge(folder, edge_port, app_port)
-        edge.app_folder = folder
+        edge = start_edge(folder, edge_port, [app_port])
+        edge.app_folder, edge.app_port = folder, app_port
         yield edge
         edge.stop()
         shutil.rmtree(edge.workdir, ignore_errors=True)

@@ -137,13 +137,13 @@ def start_app(folder, port, edge_port):
     )
 
 
-def start_edge(folder, port, app_port):
-    workdir = serve.prepare_edge_dir([("127.0.0.1", app_port)])
+def start_edge(folder, port, app_ports):
+    workdir = serve.prepare_edge_dir([("127.0.0.1", app) for app in app_ports])
     command = serve.varnishd_command(
         VARNISHD, workdir, [f"127.0.0.1:{port}"], cache_size="64m"
     )
     try:
-        edge = Server("varnishd", command, folder, port)
+        edge = Server(f"varnishd-{port}", command, folder, port)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -5,11 +5,12 @@ changes what another reader is served."""
 import gzip
 import json
 import re
+import shutil
 import uuid
 
 import pytest
 
-from .harness import needs_varnish
+from .harness import free_port, needs_varnish, start_edge
 
 pytestmark = needs_varnish
 
@@ -281,3 +282,18 @@ def test_a_missing_media_file_is_not_kept(edge):
 
     assert (first.status, second.status) == (404, 404)
     assert second.cache == "MISS"
+
+
+def test_a_read_that_finds_one_app_server_down_is_answered_by_the_next(
+    edge, tmp_path, name
+):
+    down = free_port()
+    # Taken in turn: every other request goes first to the one that is down.
+    two = start_edge(tmp_path, free_port(), [down, edge.app_port])
+    try:
+        answers = [two.request(tagged(f"{name}-{number}")) for number in range(4)]
+    finally:
+        two.stop()
+        shutil.rmtree(two.workdir, ignore_errors=True)
+
+    assert [answer.status for answer in answers] == [200] * 4
