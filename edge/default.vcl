@@ -162,6 +162,12 @@ sub vcl_deliver {
     if (req.http.X-Cache) {
         set resp.http.X-Cache = req.http.X-Cache;
     }
+    # A page with includes changes with each of them (the view count): no
+    # validator, so a browser never keeps an old copy through a 304.
+    if (obj.can_esi) {
+        unset resp.http.ETag;
+        unset resp.http.Last-Modified;
+    }
     # Surrogate-Key, xkey and Cache-Tag stay: the page says what it shows.
 }
 

@@ -169,6 +169,29 @@ def test_esi_includes_are_processed_and_the_fragment_is_fetched_each_time(edge, 
     assert "Surrogate-Control" not in second.headers
 
 
+def test_includes_see_the_readers_address_and_browser(edge, name):
+    answer = edge.request(
+        f"/edge-test/esi-echo/{name}/",
+        headers={"User-Agent": "Reader/1.0", "X-Forwarded-For": "203.0.113.9"},
+        source="127.0.0.4",
+    )
+
+    echoed = json.loads(answer.text.split("</p>", 1)[1])
+    assert echoed["headers"]["User-Agent"] == "Reader/1.0"
+    assert echoed["headers"]["X-Forwarded-For"].split(", ")[-1] == "127.0.0.4"
+
+
+def test_a_page_with_includes_is_never_answered_not_modified(edge, name):
+    first = edge.request(f"/edge-test/esi/{name}/")
+    again = edge.request(
+        f"/edge-test/esi/{name}/",
+        headers={"If-None-Match": first.headers.get("ETag", "*")},
+    )
+
+    assert "ETag" not in first.headers
+    assert again.status == 200
+
+
 def test_text_is_compressed_for_readers_who_take_gzip(edge, name):
     plain = edge.request(tagged(name))
     zipped = edge.request(tagged(name), headers={"Accept-Encoding": "gzip, br"})

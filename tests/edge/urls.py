@@ -39,16 +39,17 @@ def tagged_with_cookie(request, name):
     return response
 
 
-def with_include(request, name):
-    """Includes the never-kept fragment where the edge said it processes ESI;
-    renders it in place otherwise."""
+def with_include(request, name, included="/edge-test/fragment/"):
+    """Includes a never-kept fragment where the edge said it processes ESI;
+    renders it in place otherwise. With an ETag, as the app's pages have."""
     if 'varnish="ESI/1.0"' in request.headers.get("Surrogate-Capability", ""):
         response = HttpResponse(
-            f'<p>{name} {uuid.uuid4()}</p><esi:include src="/edge-test/fragment/"/>'
+            f'<p>{name} {uuid.uuid4()}</p><esi:include src="{included}"/>'
         )
         response["Surrogate-Control"] = 'content="ESI/1.0"'
     else:
         response = HttpResponse(f"<p>{name} {uuid.uuid4()}</p>{fragment_text()}")
+    response["ETag"] = f'"{uuid.uuid4().hex}"'
     return shared(response, name)
 
 
@@ -72,6 +73,7 @@ def echo(request):
         "X-Forwarded-Ssl",
         "Accept-Language",
         "Cookie",
+        "User-Agent",
         "xkey-purge",
     )
     return JsonResponse(
@@ -88,6 +90,11 @@ urlpatterns = [
     path("edge-test/untagged/<slug:name>/", untagged),
     path("edge-test/cookie/<slug:name>/", tagged_with_cookie),
     path("edge-test/esi/<slug:name>/", with_include),
+    path(
+        "edge-test/esi-echo/<slug:name>/",
+        with_include,
+        {"included": "/edge-test/echo/"},
+    ),
     path("edge-test/fragment/", fragment),
     path("edge-test/echo/", echo),
     *app_urlpatterns,
