@@ -5,8 +5,10 @@ addresses."""
 
 import uuid
 
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from newsroom.urls import urlpatterns as app_urlpatterns
 
@@ -85,6 +87,24 @@ def echo(request):
     )
 
 
+def tagged_by_the_app(request, name):
+    """Tagged the app's way (caching.views.tag), so caching.middleware writes
+    the headers."""
+    from caching.views import tag
+
+    return tag(HttpResponse(f"{name} {uuid.uuid4()}\n"), request.GET["keys"].split())
+
+
+@csrf_exempt
+def change(request):
+    """A write that changes what the keys in ?keys= show."""
+    from caching.services import purge
+
+    with transaction.atomic():
+        purge(request.GET["keys"].split())
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
     path("edge-test/tagged/<slug:name>/", tagged),
     path("edge-test/untagged/<slug:name>/", untagged),
@@ -97,5 +117,7 @@ urlpatterns = [
     ),
     path("edge-test/fragment/", fragment),
     path("edge-test/echo/", echo),
+    path("edge-test/app-tagged/<slug:name>/", tagged_by_the_app),
+    path("edge-test/change/", change),
     *app_urlpatterns,
 ]
