@@ -87,9 +87,9 @@ class Server:
             connection.close()
 
 
-def app_environment(folder, edge_port):
-    """The app as `make serve` runs it behind the edge, on its own SQLite,
-    static and media folders."""
+def app_environment(folder, edge_port=None):
+    """The app as `make serve` runs it behind the edge (on `edge_port`), on
+    its own SQLite, static and media folders."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -104,19 +104,23 @@ def app_environment(folder, edge_port):
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(folder / "static"),
         DJANGO_MEDIA_ROOT=str(folder / "media"),
-        NEWSROOM_EDGE_PURGE_URL=f"http://127.0.0.1:{edge_port}/",
-        NEWSROOM_PROXY_COUNT="1",
         # The page cache being retired (issue 10) keeps every answer, tagged
         # or not; the edge must be seen deciding alone.
         NEWSROOM_PAGE_CACHE_SECONDS="0",
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="4",
     )
+    if edge_port:
+        env.update(
+            NEWSROOM_EDGE_PURGE_URL=f"http://127.0.0.1:{edge_port}/",
+            NEWSROOM_PROXY_COUNT="1",
+        )
     return env
 
 
-def start_app(folder, port, edge_port):
-    env = app_environment(folder, edge_port)
+def prepare_app(folder):
+    """make serve's steps before it starts anything: static files, the
+    database, the demo content."""
     for command in (
         ["collectstatic", "--noinput", "--verbosity", "0"],
         ["migrate", "--noinput", "--verbosity", "0"],
@@ -125,15 +129,22 @@ def start_app(folder, port, edge_port):
         result = subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
-            env=env,
+            env=app_environment(folder),
             capture_output=True,
             text=True,
             timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def start_app(folder, port, edge_port):
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
     return Server(
-        "gunicorn", command + ["--bind", f"127.0.0.1:{port}"], folder, port, env
+        "gunicorn",
+        command + ["--bind", f"127.0.0.1:{port}"],
+        folder,
+        port,
+        app_environment(folder, edge_port),
     )
 
 
