@@ -71,8 +71,9 @@ sub vcl_recv {
         return (pass);
     }
     unset req.http.Accept-Language;
-    # Logged-in editors and staff: nothing they see is shared.
-    if (req.http.Cookie ~ "(^|;)\s*sessionid=") {
+    # Logged-in editors and staff (nothing they see is shared), and anyone
+    # with a message waiting to be shown on their next page.
+    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages)=") {
         return (pass);
     }
     if (req.http.Authorization) {

@@ -97,13 +97,16 @@ def test_an_answer_that_sets_a_cookie_is_never_kept(edge, name):
     assert first.body != second.body
 
 
-def test_a_reader_with_a_session_is_passed_to_the_app(edge, name):
+@pytest.mark.parametrize("cookie", ["sessionid=abc", "csrftoken=x; messages=abc"])
+def test_a_reader_with_a_session_or_a_message_waiting_is_passed_to_the_app(
+    edge, name, cookie
+):
     kept = edge.request(tagged(name))
 
-    logged_in = edge.request(tagged(name), headers={"Cookie": "sessionid=abc"})
+    own = edge.request(tagged(name), headers={"Cookie": cookie})
 
-    assert logged_in.cache == "PASS"
-    assert logged_in.body != kept.body
+    assert own.cache == "PASS"
+    assert own.body != kept.body
     assert edge.request(tagged(name)).body == kept.body
 
 
