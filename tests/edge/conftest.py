@@ -2,7 +2,7 @@ import shutil
 
 import pytest
 
-from .harness import VARNISHD, free_port, prepare_app, start_app, start_edge
+from .harness import NO_EDGE, free_port, prepare_app, start_app, start_edge
 
 
 @pytest.fixture(scope="session")
@@ -17,8 +17,8 @@ def app_folder(tmp_path_factory):
 def edge(app_folder):
     """Varnish with edge/default.vcl on a free port, in front of gunicorn
     serving the app."""
-    if VARNISHD is None:
-        pytest.skip("varnishd is not installed")
+    if NO_EDGE:
+        pytest.skip(NO_EDGE)
     app_port, edge_port = free_port(), free_port()
     app = start_app(app_folder, app_port, edge_port)
     try:

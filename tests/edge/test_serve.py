@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from edge import serve
 
 from .harness import ROOT, VARNISHD, needs_varnish
@@ -51,3 +53,11 @@ def test_when_one_process_exits_the_others_are_stopped():
 
     assert stopped == ("brief", 3)
     assert lasting.poll() is not None
+
+
+def test_without_varnishd_make_serve_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(serve, "VARNISHD_PATHS", ("no-such-varnishd",))
+    monkeypatch.setenv("EDGE", "1")
+
+    with pytest.raises(SystemExit, match="apt-get install varnish varnish-modules"):
+        serve.main()
