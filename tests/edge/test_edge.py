@@ -221,10 +221,11 @@ def test_odd_hosts_never_reach_another_readers_page(edge, name):
     kept = edge.request(tagged(name))
 
     refused = edge.request(tagged(name), headers={"Host": "evil.example"})
+    absolute = edge.request("http://evil.example" + tagged(name))
     shouting = edge.request(tagged(name), headers={"Host": "127.0.0.1".upper()})
     forwarded = edge.request(tagged(name), headers={"X-Forwarded-Host": "evil.example"})
 
-    assert refused.status == 400
+    assert (refused.status, absolute.status) == (400, 400)
     assert (shouting.cache, shouting.body) == ("HIT", kept.body)
     assert (forwarded.cache, forwarded.body) == ("HIT", kept.body)
     assert b"evil" not in edge.request(tagged(name)).body
