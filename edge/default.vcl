@@ -15,8 +15,8 @@ vcl 4.1;
 import xkey;
 
 # The app servers, `sub app_backend` and `acl purgers` (this machine and the
-# app servers: the only ones who may purge): edge/backends.vcl, or the copy
-# `make serve` renders with its own ports (found first on vcl_path).
+# app servers: the only ones who may purge), from vcl_path: edge/backends.vcl,
+# or the copy `make serve` renders beside this file with its own ports.
 include "backends.vcl";
 
 sub vcl_recv {

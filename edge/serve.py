@@ -6,8 +6,8 @@ job worker. EDGE=0: gunicorn alone on HOST:PORT, compressing pages itself
 (NEWSROOM_GZIP=1), and the job worker.
 
 All of them stop when this process gets Ctrl-C or SIGTERM, and as soon as
-one of them exits (a half-running site would look up but never purge, or
-never answer)."""
+one of them exits: half a site looks alive but never purges, or never
+answers."""
 
 import ctypes
 import os
@@ -25,12 +25,23 @@ EDGE_DIR = ROOT / "edge"
 VARNISHD_PATHS = ("varnishd", "/usr/sbin/varnishd")
 STOP_SECONDS = 25  # gunicorn's graceful_timeout is 20 s
 
-BACKENDS_HEADER = """\
+BACKENDS = """\
 # The app servers behind the edge, and who may purge it: this machine and the
 # app servers. `make serve` (edge/serve.py) renders its own copy with the
 # ports it chose; this one, for gunicorn on 127.0.0.1:8001, lets
 # `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
 import directors;
+{backends}
+sub vcl_init {{
+    new app = directors.round_robin();
+{added}}}
+
+sub app_backend {{
+    set req.backend_hint = app.backend();
+}}
+
+acl purgers {{
+{purgers}}}
 """
 
 BACKEND = """
@@ -48,27 +59,15 @@ LOOPBACK = ("127.0.0.1", "::1")
 def render_backends(addresses):
     """VCL for the app servers at `addresses` ((host, port) pairs), taken in
     turn: the backends, `sub app_backend` that picks one, and `acl purgers`."""
-    backends = "".join(
-        BACKEND.format(number=number, host=host, port=port)
-        for number, (host, port) in enumerate(addresses, start=1)
-    )
-    added = "".join(
-        f"    app.add_backend(app{number});\n"
-        for number in range(1, len(addresses) + 1)
-    )
-    purgers = "".join(
-        f'    "{host}";\n'
-        for host in dict.fromkeys([*LOOPBACK, *(h for h, _ in addresses)])
-    )
-    return (
-        BACKENDS_HEADER
-        + backends
-        + "\nsub vcl_init {\n    new app = directors.round_robin();\n"
-        + added
-        + "}\n\nsub app_backend {\n    set req.backend_hint = app.backend();\n}\n"
-        + "\nacl purgers {\n"
-        + purgers
-        + "}\n"
+    numbered = list(enumerate(addresses, start=1))
+    hosts = dict.fromkeys([*LOOPBACK, *(host for host, _ in addresses)])
+    return BACKENDS.format(
+        backends="".join(
+            BACKEND.format(number=number, host=host, port=port)
+            for number, (host, port) in numbered
+        ),
+        added="".join(f"    app.add_backend(app{number});\n" for number, _ in numbered),
+        purgers="".join(f'    "{host}";\n' for host in hosts),
     )
 
 
@@ -122,7 +121,8 @@ def wait_for_port(host, port, process, seconds=60):
 
 
 def _die_with_parent():
-    """Children get SIGTERM if this supervisor is killed outright (Linux)."""
+    """Children get SIGTERM if this supervisor is killed outright (Linux;
+    varnishd started as root forgets it when it changes user)."""
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PDEATHSIG
 
