@@ -236,7 +236,9 @@ def main():
     except KeyboardInterrupt:
         print("make serve: stopping.", flush=True)
     finally:
+        # A second Ctrl-C must not cut the stopping short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         supervisor.stop()
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
