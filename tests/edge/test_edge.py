@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 import shutil
+import time
 import uuid
 
 import pytest
@@ -78,6 +79,20 @@ def test_purge_keys_sent_with_a_readers_request_do_nothing(edge, name):
 
     assert (again.cache, again.body) == ("HIT", kept.body)
     assert echoed["headers"]["xkey-purge"] is None
+
+
+def test_a_page_rendered_while_its_content_changed_is_not_kept_but_the_next_is(
+    edge, name
+):
+    address = f"{tagged(name)}?settled-at={time.time() + 1.5}"
+    settling = [edge.request(address) for _ in range(2)]
+    time.sleep(1.6)
+
+    settled = [edge.request(address) for _ in range(2)]
+
+    assert "s-maxage=0" in settling[0].headers["Cache-Control"]
+    assert [answer.cache for answer in settling + settled] == ["MISS"] * 3 + ["HIT"]
+    assert settling[0].body != settling[1].body
 
 
 def test_an_untagged_answer_is_never_kept(edge, name):

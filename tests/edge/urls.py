@@ -3,6 +3,7 @@ writes them for the app's own pages), each with a fresh token in its body
 so a test can tell a kept copy from a new answer; then the app's own
 addresses."""
 
+import time
 import uuid
 
 from django.db import transaction
@@ -23,10 +24,15 @@ def shared(response, keys, seconds=60):
 
 
 def tagged(request, name):
-    """Shareable, named by the keys in ?keys= (default: the page's name)."""
+    """Shareable, named by the keys in ?keys= (default: the page's name); not
+    to be kept (s-maxage=0) before the time in ?settled-at=, as the app says
+    of a page rendered while what it shows was changing."""
     text = f"{name} {request.scheme}://{request.get_host()} {uuid.uuid4()}\n"
+    settling = time.time() < float(request.GET.get("settled-at", 0))
     # Long enough to be worth compressing.
-    return shared(HttpResponse(text * 40), request.GET.get("keys", name))
+    return shared(
+        HttpResponse(text * 40), request.GET.get("keys", name), 0 if settling else 60
+    )
 
 
 def untagged(request, name):
