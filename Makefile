@@ -44,17 +44,26 @@ run: install messages
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production path on this machine: debug off, hashed and compressed static
-# files served by whitenoise, gunicorn with gunicorn.conf.py. DEMO=0 skips the
-# demo content; a secret key is generated for the run unless one is set.
+# files served by whitenoise, then edge/serve.py runs, until Ctrl-C stops them
+# all: Varnish (edge/default.vcl) on $(HOST):$(PORT) in front of gunicorn
+# (gunicorn.conf.py) on 127.0.0.1:$(BACKEND_PORT) (PORT + 1 unless set), and
+# the job worker. EDGE=0 serves through gunicorn alone on $(HOST):$(PORT).
+# DEMO=0 skips the demo content; a secret key is generated for the run unless
+# one is set.
 DEMO ?= 1
+EDGE ?= 1
+BACKEND_PORT ?=
 serve: install messages
+	@if [ "$(EDGE)" != 0 ] && ! command -v varnishd >/dev/null && [ ! -x /usr/sbin/varnishd ]; then \
+		echo "make serve: varnishd not found. Install Varnish and its modules (apt-get install varnish varnish-modules), or serve through gunicorn alone: EDGE=0 make serve"; \
+		exit 1; fi
 	@set -e; \
 	export DJANGO_DEBUG=0; \
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) manage.py migrate --noinput; \
 	if [ "$(DEMO)" = 1 ]; then $(PY) manage.py load_demo; fi; \
-	exec $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) EDGE=$(EDGE) BACKEND_PORT=$(BACKEND_PORT) exec $(PY) -m edge.serve
 
 test: install messages checkers
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING

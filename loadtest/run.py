@@ -1,13 +1,14 @@
 """`make loadtest`: a bounded load run against `make serve` on loopback.
 
-Starts `make serve` (gunicorn, debug off, a generated secret key, the demo
-content) on a free 127.0.0.1 port with its own SQLite database, media and
-static folders in a temporary directory (DATABASE_URL and REDIS_URL are
-honoured when set), checks that every public page it will hit answers 200,
-then runs wrk (Debian's `wrk` package) with a Lua script that walks round
-those pages. It prints requests, errors, statuses and latency, stops the
-server, and exits 1 on any socket error, timeout or response that is not
-2xx/3xx (every page answered 200 beforehand, so any other status is a fault).
+Starts `make serve` (Varnish in front of gunicorn, debug off, a generated
+secret key, the demo content) on a free 127.0.0.1 port, gunicorn on another,
+with its own SQLite database, media and static folders in a temporary
+directory (DATABASE_URL and REDIS_URL are honoured when set), checks that
+every public page it will hit answers 200, then runs wrk (Debian's `wrk`
+package) with a Lua script that walks round those pages. It prints requests,
+errors, statuses and latency, stops the server, and exits 1 on any socket
+error, timeout or response that is not 2xx/3xx (every page answered 200
+beforehand, so any other status is a fault).
 
 Knobs: LOADTEST_DURATION (seconds, default 60), LOADTEST_CONNECTIONS (50),
 LOADTEST_THREADS (wrk threads, default 2)."""
@@ -94,7 +95,14 @@ def make_serve(port, workdir):
     log_path = workdir / "server.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "serve", "HOST=127.0.0.1", f"PORT={port}"],
+            [
+                "make",
+                "--no-print-directory",
+                "serve",
+                "HOST=127.0.0.1",
+                f"PORT={port}",
+                f"BACKEND_PORT={free_port()}",
+            ],
             cwd=PROJECT,
             env=env,
             stdout=log,

@@ -114,6 +114,17 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Without an edge cache in front (EDGE=0 make serve), the app compresses
+# pages itself: above ConditionalGetMiddleware, so ETags are those of the
+# uncompressed page (and 304s still work), and above the shared cache, which
+# keeps one uncompressed copy for every reader.
+NEWSROOM_GZIP = env_bool("NEWSROOM_GZIP", False)
+if NEWSROOM_GZIP:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.http.ConditionalGetMiddleware"),
+        "newsroom.serving.TextGZipMiddleware",
+    )
+
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
@@ -281,6 +292,10 @@ if NEWSROOM_S3_BUCKET:
         MEDIA_ORIGINS = [f"{_endpoint.scheme}://{_endpoint.netloc}"]
     else:
         MEDIA_ORIGINS = [f"https://{NEWSROOM_S3_BUCKET}.s3.amazonaws.com"]
+
+# Uploaded media on local disk are served by the app (newsroom/serving.py)
+# unless a web server in front serves MEDIA_ROOT itself; never with a bucket.
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", True) and not NEWSROOM_S3_BUCKET
 
 # Content-Security-Policy (django-csp 4): nothing inline may run, nothing may
 # frame us, and forms post only to us. Images may also come from the media

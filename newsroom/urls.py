@@ -1,8 +1,11 @@
+import re
+
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from newsroom.serving import serve_media
 
 # Language-neutral addresses: monitors, crawlers, the admin.
 urlpatterns = [
@@ -13,6 +16,13 @@ urlpatterns = [
     path("api/", include("api.urls")),
 ]
 
+if settings.NEWSROOM_SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$", serve_media
+        )
+    )
+
 # Readers' pages: English unprefixed, /ru/… and /be/… for the others.
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
@@ -20,6 +30,3 @@ urlpatterns += i18n_patterns(
     path("gallery/", include("gallery.urls")),
     prefix_default_language=False,
 )
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,26 @@
+# The app servers behind the edge, and who may purge it: this machine and the
+# app servers. `make serve` (edge/serve.py) renders its own copy with the
+# ports it chose; this one, for gunicorn on 127.0.0.1:8001, lets
+# `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
+import directors;
+
+backend app1 {
+    .host = "127.0.0.1";
+    .port = "8001";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 60s;
+}
+
+sub vcl_init {
+    new app = directors.round_robin();
+    app.add_backend(app1);
+}
+
+sub app_backend {
+    set req.backend_hint = app.backend();
+}
+
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
