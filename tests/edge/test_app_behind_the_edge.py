@@ -42,8 +42,8 @@ def test_a_page_the_app_tags_is_kept_with_its_keys(edge, name):
 
     assert first.status == 200
     assert "s-maxage=" in kept.headers["Cache-Control"]
-    assert kept.headers["xkey"] == f"{name} {name}-list"
-    assert kept.headers["Surrogate-Key"] == f"{name} {name}-list"
+    assert kept.headers["xkey"] == f"{name} {name}-list site"
+    assert kept.headers["Surrogate-Key"] == f"{name} {name}-list site"
 
 
 def test_a_change_the_app_commits_purges_exactly_its_keys_at_the_edge(edge, name):
