@@ -15,6 +15,7 @@ def test_a_list_names_the_lists_and_each_story_and_source_shown(
         response = api_client.get(path)
 
         assert response.surrogate_keys == {
+            keys.SITE,
             keys.ARTICLE_LISTS,
             keys.article(first.pk),
             keys.article(second.pk),
@@ -29,6 +30,7 @@ def test_a_search_also_names_the_searches(api_client, make_article):
     response = api_client.get("/api/articles/?q=forum")
 
     assert response.surrogate_keys == {
+        keys.SITE,
         keys.ARTICLE_LISTS,
         keys.ARTICLE_SEARCHES,
         keys.article(article.pk),
@@ -37,7 +39,10 @@ def test_a_search_also_names_the_searches(api_client, make_article):
 
 
 def test_an_empty_list_still_names_the_lists(api_client, db):
-    assert api_client.get("/api/ninjs/").surrogate_keys == {keys.ARTICLE_LISTS}
+    assert api_client.get("/api/ninjs/").surrogate_keys == {
+        keys.SITE,
+        keys.ARTICLE_LISTS,
+    }
 
 
 def test_one_story_names_itself_and_its_source(api_client, make_article):
@@ -45,6 +50,7 @@ def test_one_story_names_itself_and_its_source(api_client, make_article):
 
     for path in (f"/api/articles/{article.pk}/", f"/api/ninjs/{article.pk}/"):
         assert api_client.get(path).surrogate_keys == {
+            keys.SITE,
             keys.article(article.pk),
             keys.organization(article.organization_id),
         }
@@ -52,11 +58,13 @@ def test_one_story_names_itself_and_its_source(api_client, make_article):
 
 def test_organizations_name_the_list_and_each_source(api_client, organization):
     assert api_client.get("/api/organizations/").surrogate_keys == {
+        keys.SITE,
         keys.ORGANIZATIONS,
         keys.organization(organization.pk),
     }
     assert api_client.get("/api/organizations/belta/").surrogate_keys == {
-        keys.organization(organization.pk)
+        keys.SITE,
+        keys.organization(organization.pk),
     }
 
 
