@@ -21,7 +21,7 @@ from datetime import timedelta
 
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -83,6 +83,12 @@ def is_crawler(user_agent: str) -> bool:
     return bool(user_agent) and _matches_crawler(user_agent[:USER_AGENT_MATCH_LENGTH])
 
 
+def primary(model):
+    """The model's rows where views are written: a replica that lags would
+    forget a reader just counted, or show a count behind."""
+    return model.objects.db_manager(router.db_for_write(model))
+
+
 def reader_of(request) -> str:
     user_agent = request.headers.get("User-Agent", "")[:USER_AGENT_MATCH_LENGTH]
     # Keyed with the secret, so the stored hashes cannot be matched against
@@ -101,7 +107,7 @@ def record(request, article_id: int) -> bool:
         return False
     reader = reader_of(request)
     since = timezone.now() - timedelta(seconds=settings.NEWSROOM_VIEW_DEDUP_SECONDS)
-    seen = ArticleView.objects.filter(
+    seen = primary(ArticleView).filter(
         article_id=article_id, reader=reader, viewed_at__gte=since
     )
     if seen.exists():
@@ -127,7 +133,7 @@ def with_total_views(queryset):
 def total_views(article_id: int) -> int | None:
     """The number to show for a public article; None when there is none."""
     return (
-        with_total_views(Article.objects.published().filter(pk=article_id))
+        with_total_views(primary(Article).published().filter(pk=article_id))
         .values_list("total_views", flat=True)
         .first()
     )
