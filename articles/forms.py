@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_slug
 from django.db import models
+from django.forms.models import model_to_dict
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -80,7 +81,11 @@ class BodyEditorWidget(AdminProseEditorWidget):
 
 class ArticleAdminForm(forms.ModelForm):
     """The editor's form. It carries the version the story was opened at, and
-    refuses to save over a newer version someone else saved meanwhile."""
+    refuses to save over a newer version someone else saved meanwhile. A story
+    with a pending draft opens showing the draft."""
+
+    # A preview saves nothing, so it need not wait for nor refuse a newer save.
+    checks_version = True
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = ProseEditorFormField(
@@ -107,7 +112,6 @@ class ArticleAdminForm(forms.ModelForm):
             "source_url",
             "dateline",
             "language",
-            "status",
             "published_at",
             "expires_at",
             "is_featured",
@@ -129,6 +133,13 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pending_draft is not None:
+            draft = instance.with_pending_draft()
+            kwargs["initial"] = {
+                **model_to_dict(draft, fields=Article.DRAFT_FIELDS),
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # On the revisions page too, where the form is filled from an old
@@ -162,6 +173,21 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         )
 
+    def _keep_stored_time(self, name):
+        # The form shows whole seconds; a time the editor left alone keeps the
+        # stored microseconds, so it is not recorded as a change.
+        typed = self.cleaned_data.get(name)
+        stored = self.initial.get(name)
+        if typed and stored and typed == stored.replace(microsecond=0):
+            return stored
+        return typed
+
+    def clean_published_at(self):
+        return self._keep_stored_time("published_at")
+
+    def clean_expires_at(self):
+        return self._keep_stored_time("expires_at")
+
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         # The editor sends "<p></p>" for an empty document.
@@ -181,9 +207,18 @@ class ArticleAdminForm(forms.ModelForm):
                     "is required when there is an image."
                 ),
             )
-        if self.instance.pk:
+        if self.instance.pk and self.checks_version:
             self._check_version(cleaned_data.get("opened_version"))
         return cleaned_data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors and self.files.get(self.add_prefix("hero_image")):
+            # A browser never sends a file back: say so beside the field.
+            self.fields["hero_image"].help_text = _(
+                "The image you chose was not saved because of the errors on "
+                "this page: choose the file again before saving."
+            )
 
     def _check_version(self, opened_version):
         # The row stays locked until the admin's transaction commits the save,

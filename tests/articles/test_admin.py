@@ -40,7 +40,7 @@ def article_data(organization, article=None, **overrides):
         "source_url": "",
         "dateline": "Almaty",
         "language": "en",
-        "status": "published",
+        "_publish": "Publish",
         "published_at_0": published_at.strftime("%Y-%m-%d"),
         "published_at_1": published_at.strftime("%H:%M:%S"),
         "expires_at_0": "",
