@@ -374,6 +374,9 @@ class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
         if not form.is_valid():
             return super().changeform_view(request, object_id, form_url, extra_context)
         article = form.save(commit=False)
+        # A new story has no times of its own yet; the page shows them.
+        article.created_at = article.created_at or timezone.now()
+        article.updated_at = timezone.now()
         notes = []
         if "hero_image" in request.FILES:
             # Not stored by a preview, so there is nothing to show yet.
