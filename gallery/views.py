@@ -8,4 +8,4 @@ class PhotoListView(ListView):
     context_object_name = "photos"
 
     def get_queryset(self):
-        return Photo.objects.in_order()
+        return Photo.objects.in_gallery().in_order()
