@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import validate_slug
 from django.db import models
 from django.forms.models import model_to_dict
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
@@ -45,7 +45,8 @@ BODY_EDITOR = {
             "enableTarget": False,
             "protocols": ["http", "https", "mailto", "tel"],
         },
-        # Images by address, or picked from the gallery ("Browse...").
+        # Images by address, or picked from the media library ("Browse...");
+        # "Upload image" (js/admin/prose-editor.js) adds new ones to it.
         "Figure": {"pickerUrl": reverse_lazy("admin:gallery_photo_picker")},
         "Image": True,
         "Caption": True,
@@ -55,7 +56,7 @@ BODY_EDITOR = {
         "TableCell": True,
         "History": True,
         "HTML": True,
-        "Typographic": True,
+        "SpecialCharacters": True,
     }
 }
 
@@ -69,7 +70,15 @@ def https_urls(db_field, **kwargs):
 
 class BodyEditorWidget(AdminProseEditorWidget):
     """django-prose-editor's admin widget, started by our own module so that
-    Tiptap injects no <style> element (see static/js/admin/prose-editor.js)."""
+    Tiptap injects no <style> element (see static/js/admin/prose-editor.js).
+    It names the media library's upload address for "Upload image"."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-upload-url"] = reverse(
+            "admin:gallery_photo_upload"
+        )
+        return context
 
     @property
     def media(self):
