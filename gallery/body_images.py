@@ -62,6 +62,6 @@ def with_renditions(body):
                 "sizes": BODY_IMAGE_SIZES,
                 "lazy": True,
             },
-        )
+        ).strip()
 
     return mark_safe(IMG_TAG.sub(picture, body))
