@@ -41,6 +41,9 @@ class PhotoAdmin(SimpleHistoryAdmin):
     search_fields = ("caption", "alt_text", "credit")
     object_history_list_template = "admin/object_history_list_with_changes.html"
 
+    class Media:
+        css = {"all": ("css/admin/lists.css",)}
+
     @admin.display(description=_("image"))
     def thumbnail(self, photo):
         return thumbnail_html(photo.image)

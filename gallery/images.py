@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from PIL import Image, ImageCms, ImageOps
 
 from .validators import ACCEPTED_FORMATS, validate_image_upload
@@ -299,10 +300,11 @@ def thumbnail_for(file):
     return url, THUMBNAIL_WIDTH, height
 
 
-def thumbnail_html(file):
-    """A small <img> for admin lists (the smallest rendition), or "—"."""
+def thumbnail_html(file, *, empty=False):
+    """A small <img> for admin lists (the smallest rendition); without a
+    file, "—", or an empty box of the same width when empty is true."""
     if not file:
-        return "—"
+        return mark_safe('<span class="admin-thumbnail"></span>') if empty else "—"
     url, width, height = thumbnail_for(file)
     return format_html(
         '<img src="{}" width="{}"{} alt="" class="admin-thumbnail" loading="lazy">',
