@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import json
 
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from gallery.images import thumbnail_html
 
@@ -92,6 +94,21 @@ def preview_digest(article):
     return "preview-" + hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
 
 
+class LocalTimesHistoryHelper(HistoricalRecordContextHelper):
+    """Times in "what changed" as editors read them (Europe/Minsk, in the
+    admin's date format), not as the database's UTC."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return super().prepare_delta_change_value(change, value)
+
+
+class LocalTimesInHistoryMixin:
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LocalTimesHistoryHelper(self.model, historical_record)
+
+
 HISTORY_LIST_TEMPLATE = "admin/object_history_list_with_changes.html"
 
 
@@ -104,7 +121,7 @@ def with_csp_nonce(request, response, media):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(LocalTimesInHistoryMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
@@ -251,7 +268,7 @@ class SameEventAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(SameEventAdminMixin, LocalTimesInHistoryMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
     # Fits beside the filters at 1280 px: the language and featured flag are
