@@ -223,8 +223,9 @@ class ArticleAdminForm(forms.ModelForm):
     def full_clean(self):
         super().full_clean()
         if self.errors and self.files.get(self.add_prefix("hero_image")):
-            # A browser never sends a file back: say so beside the field.
-            self.fields["hero_image"].help_text = _(
+            # A browser never sends a file back: say so beside the field (on
+            # the bound field, made while cleaning, which keeps its own copy).
+            self["hero_image"].help_text = _(
                 "The image you chose was not saved because of the errors on "
                 "this page: choose the file again before saving."
             )

@@ -512,3 +512,32 @@ def test_the_changelist_shows_each_articles_hero_thumbnail_and_short_source(
         'class="admin-thumbnail" loading="lazy"><span>Bridge opens</span>' in html
     )
     assert '<span title="Belarusian Telegraph Agency">BelTA</span>' in html
+
+
+def test_after_a_form_error_the_editor_is_asked_to_choose_the_hero_image_again(
+    editor_client, organization
+):
+    response = editor_client.post(
+        ADD_URL,
+        article_data(
+            organization,
+            title="",
+            hero_image=real_image("JPEG"),
+            hero_alt_text="Delegates around a table",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert (
+        "The image you chose was not saved because of the errors on this page: "
+        "choose the file again before saving." in response.content.decode()
+    )
+
+
+def test_a_form_error_without_a_new_hero_image_says_nothing_about_it(
+    editor_client, organization
+):
+    response = editor_client.post(ADD_URL, article_data(organization, title=""))
+
+    assert "choose the file again" not in response.content.decode()
