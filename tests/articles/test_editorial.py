@@ -162,10 +162,34 @@ def test_the_picker_offers_every_photo_with_its_alt_text_and_caption(
     assert "js/admin/photo-picker.js" in html
 
 
-def test_the_picker_says_when_the_gallery_is_empty(editor_client):
+def test_the_picker_offers_library_images_that_are_not_in_the_gallery(
+    editor_client, make_photo
+):
+    make_photo(alt_text="A river uploaded into a story", in_gallery=False)
+
+    response = editor_client.get(PICKER_URL, {"CKEditorFuncNum": "-1"})
+
+    assert 'data-photo-alt="A river uploaded into a story"' in response.content.decode()
+
+
+def test_the_body_editor_names_the_media_librarys_upload_address(editor_client):
+    html = editor_client.get(ADD_URL).content.decode()
+
+    upload_url = reverse("admin:gallery_photo_upload")
+    assert re.search(rf'<textarea name="body"[^>]*data-upload-url="{upload_url}"', html)
+
+
+def test_the_body_editor_uses_no_deprecated_extension():
+    # Typographic was renamed SpecialCharacters; the old name warns in the
+    # browser's console and is to be removed.
+    assert "Typographic" not in BODY_EDITOR["extensions"]
+    assert BODY_EDITOR["extensions"]["SpecialCharacters"] is True
+
+
+def test_the_picker_says_when_the_media_library_is_empty(editor_client):
     response = editor_client.get(PICKER_URL)
 
-    assert "The gallery has no photos yet" in response.content.decode()
+    assert "The media library has no images yet" in response.content.decode()
 
 
 def test_contact_staff_cannot_browse_the_gallery(client, contact_staff):
