@@ -183,6 +183,45 @@ def test_an_image_uploaded_in_the_body_editor_goes_into_the_story_not_the_galler
     assert violations(desk) == []
 
 
+def test_no_caption_traps_the_writer_after_a_picked_image_or_in_a_caption(
+    desk, site, story
+):
+    desk.goto(change_page(site, story))
+    body = desk.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    body.click()
+    desk.keyboard.press("Control+End")
+    desk.keyboard.press("Enter")
+    desk.click(".prose-menubar__button[data-name=figure]")
+    with desk.expect_popup() as picker:
+        desk.get_by_role("button", name="Browse...").click()
+    picker.value.get_by_role("button", name="Church").click()
+    desk.locator("dialog[open] button[type=submit]").click()
+    desk.keyboard.type("Typed after the picture.")
+    desk.keyboard.press("ArrowUp")  # into the caption
+    assert desk.evaluate(
+        "getSelection().anchorNode.parentElement.closest('figcaption') !== null"
+    )
+    desk.keyboard.press("Enter")
+    desk.keyboard.type("Enter left the caption.")
+
+    html = desk.input_value("#id_body")
+    assert html.endswith(
+        '<figcaption class="figure-caption">Church</figcaption></figure>'
+        "<p>Enter left the caption.</p><p>Typed after the picture.</p>"
+    )
+
+
+def test_the_block_menu_shows_no_missing_glyph(desk, site, story):
+    desk.goto(change_page(site, story))
+
+    arrow = desk.locator(".prose-menubar__selected").evaluate(
+        "e => getComputedStyle(e, '::after').content"
+    )
+
+    # Drawn with a border: no character for a font to lack.
+    assert arrow in ('""', "none")
+
+
 def test_an_upload_that_is_not_an_image_is_refused_in_the_editor(desk, site, story):
     desk.goto(change_page(site, story))
     desk.locator(".prose-editor .ProseMirror[contenteditable=true]").click()

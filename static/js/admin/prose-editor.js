@@ -36,11 +36,12 @@ function afterFigure(state) {
   return null;
 }
 
-// Put the cursor in a paragraph after the figure (made if there is none).
+// Put the cursor in an empty paragraph after the figure (made if the next
+// block is not one), as Enter at the end of a paragraph would.
 function leaveFigure(tr, position) {
   const paragraph = tr.doc.type.schema.nodes.paragraph;
   const next = tr.doc.resolve(position).nodeAfter;
-  if (!next || next.type !== paragraph) {
+  if (!next || next.type !== paragraph || next.content.size > 0) {
     tr.insert(position, paragraph.create());
   }
   return tr.setSelection(
