@@ -43,7 +43,7 @@ class Photo(models.Model):
     )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     in_gallery = models.BooleanField(
-        _("in the public gallery"),
+        _("public gallery"),
         default=False,
         help_text=_(
             "Shown in the home page's slider and on the gallery page. Images "

@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalphoto',
             name='in_gallery',
-            field=models.BooleanField(default=False, help_text="Shown in the home page's slider and on the gallery page. Images uploaded into stories are not, unless marked here.", verbose_name='in the public gallery'),
+            field=models.BooleanField(default=False, help_text="Shown in the home page's slider and on the gallery page. Images uploaded into stories are not, unless marked here.", verbose_name='public gallery'),
         ),
         migrations.AddField(
             model_name='photo',
             name='in_gallery',
-            field=models.BooleanField(default=False, help_text="Shown in the home page's slider and on the gallery page. Images uploaded into stories are not, unless marked here.", verbose_name='in the public gallery'),
+            field=models.BooleanField(default=False, help_text="Shown in the home page's slider and on the gallery page. Images uploaded into stories are not, unless marked here.", verbose_name='public gallery'),
         ),
         migrations.AlterField(
             model_name='historicalphoto',
