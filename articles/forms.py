@@ -111,24 +111,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = (
-            "title",
-            "slug",
-            "lead",
-            "body",
-            "byline",
-            "organization",
-            "source_url",
-            "dateline",
-            "language",
-            "published_at",
-            "expires_at",
-            "is_featured",
-            "hero_image",
-            "hero_caption",
-            "hero_credit",
-            "hero_alt_text",
-        )
+        # What an editor writes; the status follows from the button pressed.
+        fields = Article.DRAFT_FIELDS
         field_classes = {"hero_image": CheckedImageField}
         formfield_callback = https_urls
         help_texts = {
