@@ -179,6 +179,17 @@ def test_the_body_editor_names_the_media_librarys_upload_address(editor_client):
     assert re.search(rf'<textarea name="body"[^>]*data-upload-url="{upload_url}"', html)
 
 
+def test_the_upload_buttons_texts_follow_the_editors_language():
+    from django.utils import translation
+
+    from articles.forms import ArticleAdminForm
+
+    with translation.override("ru"):
+        html = str(ArticleAdminForm()["body"])
+
+    assert "&quot;button&quot;: &quot;Загрузить изображение&quot;" in html
+
+
 def test_the_body_editor_uses_no_deprecated_extension():
     # Typographic was renamed SpecialCharacters; the old name warns in the
     # browser's console and is to be removed.

@@ -8,7 +8,6 @@ import * as prose from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-newsroom";
 const EMPTY = /^<(\w+)(\s[^>]*)?><\/\1>$/i;
-const { gettext } = prose;
 
 function enabledExtensions(config) {
   const enabled = [];
@@ -88,7 +87,7 @@ const NoCaptionTrap = prose.Extension.create({
 
 // --- Upload image ---------------------------------------------------------------
 
-function uploadImage(editor, textarea, report) {
+function uploadImage(editor, textarea, texts, report) {
   const input = document.createElement("input");
   input.type = "file";
   input.accept = "image/jpeg,image/png,image/webp,image/gif";
@@ -102,20 +101,20 @@ function uploadImage(editor, textarea, report) {
       {
         altText: {
           type: "string",
-          title: gettext("Alternative text"),
-          description: gettext("What the image shows, for readers who cannot see it."),
+          title: texts.altText,
+          description: texts.altHelp,
           required: true,
         },
-        caption: { type: "string", title: gettext("Caption") },
+        caption: { type: "string", title: texts.caption },
       },
-      { title: file.name, submitText: gettext("Upload") },
+      { title: file.name, submitText: texts.submit },
     )(editor, {});
     if (!answers) return;
     const form = new FormData();
     form.append("image", file);
     form.append("alt_text", answers.altText);
     form.append("caption", answers.caption);
-    report(gettext("Uploading the image…"), "status");
+    report(texts.uploading, "status");
     let result;
     try {
       const response = await fetch(textarea.dataset.uploadUrl, {
@@ -132,7 +131,7 @@ function uploadImage(editor, textarea, report) {
         return;
       }
     } catch {
-      report(gettext("The image could not be uploaded; try again."), "error");
+      report(texts.failed, "error");
       return;
     }
     report("", "status");
@@ -174,15 +173,14 @@ const LibraryUpload = prose.Extension.create({
   addMenuItems({ menu, buttons }) {
     const { textarea, report } = this.options;
     if (!textarea?.dataset.uploadUrl) return;
+    // The labels, in the editor's language, come from articles.forms.
+    const texts = JSON.parse(textarea.dataset.uploadTexts);
     menu.defineItem({
       name: "uploadImage",
       groups: "nodes",
-      button: buttons.text(
-        gettext("Upload image"),
-        gettext("Upload image: into this story, not the public gallery"),
-      ),
+      button: buttons.text(texts.button, texts.title),
       command(editor) {
-        uploadImage(editor, textarea, report);
+        uploadImage(editor, textarea, texts, report);
       },
     });
   },
