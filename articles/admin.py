@@ -486,7 +486,7 @@ class ArticleAdmin(SameEventAdminMixin, LocalTimesInHistoryMixin, SimpleHistoryA
                 message = _("“%(title)s” is published.") % {"title": title}
             self.message_user(request, message, messages.SUCCESS)
             return redirect(
-                self.get_preserved_filters_url(
+                self._preserved_filters_url(
                     request, "admin:articles_article_changelist"
                 )
             )
@@ -501,12 +501,12 @@ class ArticleAdmin(SameEventAdminMixin, LocalTimesInHistoryMixin, SimpleHistoryA
             }
         self.message_user(request, message, messages.SUCCESS)
         return redirect(
-            self.get_preserved_filters_url(
+            self._preserved_filters_url(
                 request, "admin:articles_article_change", obj.pk
             )
         )
 
-    def get_preserved_filters_url(self, request, name, *args):
+    def _preserved_filters_url(self, request, name, *args):
         return add_preserved_filters(
             {
                 "preserved_filters": self.get_preserved_filters(request),
