@@ -1,21 +1,34 @@
+import datetime
+import hashlib
+import json
+
 from csp.constants import NONCE
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList, IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 from js_asset import Media
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from gallery.images import thumbnail_html
 
 from . import services
 from .events import CANDIDATE_FIELDS, WINDOW, same_event_suggestions
@@ -76,6 +89,26 @@ class StateListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def preview_digest(article):
+    content = json.dumps(article.draft_content(), cls=DjangoJSONEncoder, sort_keys=True)
+    return "preview-" + hashlib.blake2b(content.encode(), digest_size=16).hexdigest()
+
+
+class LocalTimesHistoryHelper(HistoricalRecordContextHelper):
+    """Times in "what changed" as editors read them (Europe/Minsk, in the
+    admin's date format), not as the database's UTC."""
+
+    def prepare_delta_change_value(self, change, value):
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return super().prepare_delta_change_value(change, value)
+
+
+class LocalTimesInHistoryMixin:
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LocalTimesHistoryHelper(self.model, historical_record)
+
+
 HISTORY_LIST_TEMPLATE = "admin/object_history_list_with_changes.html"
 
 
@@ -88,7 +121,7 @@ def with_csp_nonce(request, response, media):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(LocalTimesInHistoryMixin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
@@ -235,25 +268,20 @@ class SameEventAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
+class ArticleAdmin(SameEventAdminMixin, LocalTimesInHistoryMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
-    list_display = (
-        "title",
-        "organization",
-        "state",
-        "published_at",
-        "language",
-        "is_featured",
-        "view_count",
-    )
+    # Fits beside the filters at 1280 px: the language and featured flag are
+    # filters, the source its short name (css/admin/lists.css sets widths).
+    list_display = ("story", "source", "state", "published", "view_count")
+    list_display_links = ("story",)
     list_filter = (StateListFilter, "organization", "language", "is_featured")
     list_select_related = ("organization",)
     date_hierarchy = "published_at"
     search_fields = ("title", "lead", "body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organization",)
-    readonly_fields = ("view_count",)
+    readonly_fields = ("state", "view_count")
     actions = ("publish_now", "unpublish", "feature", "unfeature")
     object_history_list_template = HISTORY_LIST_TEMPLATE
     fieldsets = (
@@ -278,7 +306,7 @@ class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
             _("Publishing"),
             {
                 "fields": (
-                    "status",
+                    "state",
                     "published_at",
                     "expires_at",
                     "is_featured",
@@ -286,8 +314,12 @@ class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
                     "opened_version",
                 ),
                 "description": _(
-                    "A published story with a future publication time is "
-                    "scheduled; after its expiry time it is hidden again."
+                    "Publish makes the story public at its publication time: "
+                    "at once, or scheduled when the time is in the future (a "
+                    "draft whose time was left as it is is published now). "
+                    "Save draft keeps changes without making them public: a "
+                    "published story stays as readers know it until you "
+                    "publish. After its expiry time a story is hidden again."
                 ),
             },
         ),
@@ -306,7 +338,33 @@ class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("state"))
     def state(self, article):
+        if getattr(article, "has_pending_draft", article.pending_draft is not None):
+            return _("%(state)s, draft pending") % {"state": article.state}
         return article.state
+
+    @admin.display(description=_("title"), ordering="title")
+    def story(self, article):
+        return format_html(
+            '<span class="list-row-with-thumbnail">{}<span>{}</span></span>',
+            thumbnail_html(article.hero_image, empty=True),
+            article.title,
+        )
+
+    @admin.display(description=_("source"), ordering="organization__short_name")
+    def source(self, article):
+        organization = article.organization
+        return format_html(
+            '<span title="{}">{}</span>', organization.name, organization.short_name
+        )
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def published(self, article):
+        return date_format(
+            timezone.localtime(article.published_at), "SHORT_DATETIME_FORMAT"
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_pending_draft_flag()
 
     def get_changelist(self, request, **kwargs):
         return ForgivingChangeList
@@ -315,15 +373,151 @@ class ArticleAdmin(SameEventAdminMixin, SimpleHistoryAdmin):
         # Spells Cyrillic titles in Latin in the slug preview, as the server
         # does; it wraps Django's URLify, so it comes after it.
         js = ("admin/js/urlify.js", "js/admin/transliterate.js")
+        css = {"all": ("css/admin/lists.css",)}
+
+    # --- Preview, Save draft, Publish ----------------------------------------
+    # The change form's three buttons (templates/admin/articles/article/
+    # change_form.html). A post naming none of them saves a draft, the safe
+    # reading; the revisions page's Revert saves the old version as it was.
+
+    def _action(self, request):
+        if "_publish" in request.POST:
+            return "publish"
+        if request.resolver_match.url_name.endswith("_simple_history"):
+            return "restore"
+        return "draft"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and "_preview" in request.POST:
+            return self.preview_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def preview_view(self, request, object_id, form_url, extra_context):
+        """The form's content as its public page would show it, saving
+        nothing; a form with errors comes back with them."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        allowed = (
+            self.has_change_permission(request, obj)
+            if obj
+            else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        form_class = self.get_form(request, obj, change=obj is not None)
+        form = form_class(request.POST, request.FILES, instance=obj)
+        form.checks_version = False
+        if not form.is_valid():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        article = form.save(commit=False)
+        # A new story has no times of its own yet; the page shows them.
+        article.created_at = article.created_at or timezone.now()
+        article.updated_at = timezone.now()
+        notes = []
+        if "hero_image" in request.FILES:
+            # Not stored by a preview, so there is nothing to show yet.
+            article.hero_image = obj.hero_image if obj else None
+            notes.append(
+                _("The newly chosen hero image shows once the story is saved.")
+            )
+        response = TemplateResponse(
+            request,
+            "articles/article_detail.html",
+            {
+                "article": article,
+                "object": article,
+                # Its fragments are the unsaved content's own, never the
+                # stored story's: the digest names what is shown.
+                "is_preview": preview_digest(article),
+                "unsaved_preview": True,
+                "preview_notes": notes,
+                "view_count": obj.view_count if obj else 0,
+                "also_reported_by": (),
+            },
+        )
+        add_never_cache_headers(response)
+        return response
 
     def save_model(self, request, obj, form, change):
         # form.clean() set the version to the locked row's; save() bumps it.
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        action = self._action(request)
+        if action == "restore":
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+        elif action == "publish":
+            # A draft whose time the editor left alone goes out now, not at
+            # the moment the form was opened or the draft first saved.
+            never_public = not obj.has_public_version
+            at = (
+                timezone.now()
+                if never_public and "published_at" not in form.changed_data
+                else None
+            )
+            services.article_publish(article=obj, at=at, by=request.user)
+        else:
+            services.article_save_draft(article=obj, by=request.user)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_after_save(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._response_after_save(request, obj) or super().response_change(
+            request, obj
+        )
+
+    def _response_after_save(self, request, obj):
+        action = self._action(request)
+        if action == "restore":
+            return None
+        stored = Article.objects.get(pk=obj.pk)
+        title = obj.title
+        if action == "publish":
+            if stored.published_at > timezone.now():
+                message = _("“%(title)s” is scheduled for %(time)s.") % {
+                    "title": title,
+                    "time": date_format(
+                        timezone.localtime(stored.published_at), "DATETIME_FORMAT"
+                    ),
+                }
+            else:
+                message = _("“%(title)s” is published.") % {"title": title}
+            self.message_user(request, message, messages.SUCCESS)
+            return redirect(
+                self._preserved_filters_url(
+                    request, "admin:articles_article_changelist"
+                )
+            )
+        if stored.pending_draft is not None:
+            message = _(
+                "Your changes to “%(title)s” are saved as a draft. Readers "
+                "still see the published version until you publish."
+            ) % {"title": title}
+        else:
+            message = _("“%(title)s” is saved as a draft; readers cannot see it.") % {
+                "title": title
+            }
+        self.message_user(request, message, messages.SUCCESS)
+        return redirect(
+            self._preserved_filters_url(
+                request, "admin:articles_article_change", obj.pk
+            )
+        )
+
+    def _preserved_filters_url(self, request, name, *args):
+        return add_preserved_filters(
+            {
+                "preserved_filters": self.get_preserved_filters(request),
+                "opts": self.opts,
+            },
+            reverse(name, args=args),
+        )
 
     def render_change_form(self, request, context, *args, **kwargs):
+        obj = kwargs.get("obj")
+        context["pending_draft"] = obj is not None and obj.pending_draft is not None
         context["slug_transliteration"] = {
             "table": CYRILLIC_TO_LATIN,
             "overrides": LANGUAGE_OVERRIDES,

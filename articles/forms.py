@@ -1,8 +1,11 @@
+import json
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_slug
 from django.db import models
-from django.urls import reverse_lazy
+from django.forms.models import model_to_dict
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
@@ -44,7 +47,8 @@ BODY_EDITOR = {
             "enableTarget": False,
             "protocols": ["http", "https", "mailto", "tel"],
         },
-        # Images by address, or picked from the gallery ("Browse...").
+        # Images by address, or picked from the media library ("Browse...");
+        # "Upload image" (js/admin/prose-editor.js) adds new ones to it.
         "Figure": {"pickerUrl": reverse_lazy("admin:gallery_photo_picker")},
         "Image": True,
         "Caption": True,
@@ -54,8 +58,21 @@ BODY_EDITOR = {
         "TableCell": True,
         "History": True,
         "HTML": True,
-        "Typographic": True,
+        "SpecialCharacters": True,
     }
+}
+
+
+# What "Upload image" (js/admin/prose-editor.js) says.
+UPLOAD_TEXTS = {
+    "button": _("Upload image"),
+    "title": _("Upload image: into this story, not the public gallery"),
+    "altText": _("Alternative text"),
+    "altHelp": _("What the image shows, for readers who cannot see it."),
+    "caption": _("Caption"),
+    "submit": _("Upload"),
+    "uploading": _("Uploading the image…"),
+    "failed": _("The image could not be uploaded; try again."),
 }
 
 
@@ -68,7 +85,20 @@ def https_urls(db_field, **kwargs):
 
 class BodyEditorWidget(AdminProseEditorWidget):
     """django-prose-editor's admin widget, started by our own module so that
-    Tiptap injects no <style> element (see static/js/admin/prose-editor.js)."""
+    Tiptap injects no <style> element (see static/js/admin/prose-editor.js).
+    It names the media library's upload address for "Upload image"."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-upload-url"] = reverse(
+            "admin:gallery_photo_upload"
+        )
+        # In the editor's language: the admin loads no catalogue for scripts.
+        context["widget"]["attrs"]["data-upload-texts"] = json.dumps(
+            {key: str(text) for key, text in UPLOAD_TEXTS.items()},
+            ensure_ascii=False,
+        )
+        return context
 
     @property
     def media(self):
@@ -80,7 +110,11 @@ class BodyEditorWidget(AdminProseEditorWidget):
 
 class ArticleAdminForm(forms.ModelForm):
     """The editor's form. It carries the version the story was opened at, and
-    refuses to save over a newer version someone else saved meanwhile."""
+    refuses to save over a newer version someone else saved meanwhile. A story
+    with a pending draft opens showing the draft."""
+
+    # A preview saves nothing, so it need not wait for nor refuse a newer save.
+    checks_version = True
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     body = ProseEditorFormField(
@@ -97,25 +131,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = (
-            "title",
-            "slug",
-            "lead",
-            "body",
-            "byline",
-            "organization",
-            "source_url",
-            "dateline",
-            "language",
-            "status",
-            "published_at",
-            "expires_at",
-            "is_featured",
-            "hero_image",
-            "hero_caption",
-            "hero_credit",
-            "hero_alt_text",
-        )
+        # What an editor writes; the status follows from the button pressed.
+        fields = Article.DRAFT_FIELDS
         field_classes = {"hero_image": CheckedImageField}
         formfield_callback = https_urls
         help_texts = {
@@ -129,6 +146,13 @@ class ArticleAdminForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pending_draft is not None:
+            draft = instance.with_pending_draft()
+            kwargs["initial"] = {
+                **model_to_dict(draft, fields=Article.DRAFT_FIELDS),
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             # On the revisions page too, where the form is filled from an old
@@ -162,6 +186,21 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         )
 
+    def _keep_stored_time(self, name):
+        # The form shows whole seconds; a time the editor left alone keeps the
+        # stored microseconds, so it is not recorded as a change.
+        typed = self.cleaned_data.get(name)
+        stored = self.initial.get(name)
+        if typed and stored and typed == stored.replace(microsecond=0):
+            return stored
+        return typed
+
+    def clean_published_at(self):
+        return self._keep_stored_time("published_at")
+
+    def clean_expires_at(self):
+        return self._keep_stored_time("expires_at")
+
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         # The editor sends "<p></p>" for an empty document.
@@ -181,9 +220,19 @@ class ArticleAdminForm(forms.ModelForm):
                     "is required when there is an image."
                 ),
             )
-        if self.instance.pk:
+        if self.instance.pk and self.checks_version:
             self._check_version(cleaned_data.get("opened_version"))
         return cleaned_data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.errors and self.files.get(self.add_prefix("hero_image")):
+            # A browser never sends a file back: say so beside the field (on
+            # the bound field, made while cleaning, which keeps its own copy).
+            self["hero_image"].help_text = _(
+                "The image you chose was not saved because of the errors on "
+                "this page: choose the file again before saving."
+            )
 
     def _check_version(self, opened_version):
         # The row stays locked until the admin's transaction commits the save,

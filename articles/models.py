@@ -1,5 +1,9 @@
+import copy
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -133,6 +137,14 @@ class ArticleQuerySet(models.QuerySet):
 
     def featured(self):
         return self.filter(is_featured=True)
+
+    def with_pending_draft_flag(self):
+        """Annotate has_pending_draft, so a list need not load the drafts."""
+        return self.annotate(
+            has_pending_draft=models.ExpressionWrapper(
+                Q(pending_draft__isnull=False), output_field=models.BooleanField()
+            )
+        )
 
     def reporting_the_same_event_as(self, article):
         """The other reports of `article`'s event (none, and no query, when it
@@ -280,6 +292,16 @@ class Article(models.Model):
     # The title and lead alone, small enough to stay in the row: ranking
     # thousands of matches reads it without fetching the large vector above.
     search_rank_vector = SearchVectorField(null=True, editable=False)
+    # An editor's saved changes to a story that already has a public (or
+    # scheduled) version: the DRAFT_FIELDS' values, kept beside the public
+    # ones until Publish applies them. None when there are none.
+    pending_draft = models.JSONField(
+        _("pending draft"),
+        null=True,
+        blank=True,
+        editable=False,
+        encoder=DjangoJSONEncoder,
+    )
 
     # Who changed what, and when; an old revision can be restored. Counters,
     # bookkeeping, the search index and event links are not the story's
@@ -294,10 +316,31 @@ class Article(models.Model):
             "event",
             "search_vector",
             "search_rank_vector",
+            "pending_draft",
         ],
     )
 
     objects = ArticleQuerySet.as_manager()
+
+    # What an editor writes, and so what a pending draft holds.
+    DRAFT_FIELDS = (
+        "title",
+        "slug",
+        "lead",
+        "body",
+        "byline",
+        "organization",
+        "source_url",
+        "dateline",
+        "language",
+        "published_at",
+        "expires_at",
+        "is_featured",
+        "hero_image",
+        "hero_caption",
+        "hero_credit",
+        "hero_alt_text",
+    )
 
     class Meta:
         ordering = ("-published_at", "-pk")
@@ -460,6 +503,46 @@ class Article(models.Model):
 
     is_published.boolean = True
     is_published.short_description = _("public")
+
+    @property
+    def has_public_version(self):
+        """Return True if the stored row is published or scheduled: its saved
+        changes then wait as a pending draft instead of replacing it."""
+        if self.pk is None:
+            return False
+        stored = (
+            Article.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        )
+        return stored == self.Status.PUBLISHED
+
+    def draft_content(self):
+        """This article's DRAFT_FIELDS as JSON-ready values (files by name)."""
+        content = {}
+        for name in self.DRAFT_FIELDS:
+            field = self._meta.get_field(name)
+            value = field.value_from_object(self)
+            if name == "hero_image":
+                value = value.name
+            elif isinstance(value, datetime.datetime):
+                value = value.isoformat()  # to the microsecond, unlike JSON's
+            content[field.attname] = value
+        return content
+
+    def with_pending_draft(self):
+        """An unsaved copy of this article showing its pending draft, if any."""
+        if self.pending_draft is None:
+            return self
+        draft = copy.copy(self)
+        for name in self.DRAFT_FIELDS:
+            field = self._meta.get_field(name)
+            if field.attname in self.pending_draft:
+                value = self.pending_draft[field.attname]
+                setattr(
+                    draft,
+                    field.attname,
+                    None if value is None else field.to_python(value),
+                )
+        return draft
 
 
 class ArticleRedirect(models.Model):

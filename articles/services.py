@@ -173,3 +173,56 @@ def articles_feature(
         return True
 
     return _bulk_change(articles, feature, by=by)
+
+
+@transaction.atomic
+def article_save_draft(*, article: Article, by: AbstractBaseUser | None) -> Article:
+    """Keep `article`'s unsaved changes without making them public, and return
+    the row as stored.
+
+    A story that was never published is saved as a draft. A published or
+    scheduled story keeps its public version untouched; the changes are kept
+    beside it as its pending draft (a new hero image is stored, unused, until
+    published). Either way the version moves on, so an editor's form opened
+    before is refused."""
+    if not article.has_public_version:
+        article.status = Article.Status.DRAFT
+        article.pending_draft = None
+        _save_edit(article, by=by)
+        return article
+    if article.hero_image and not article.hero_image._committed:
+        upload = article.hero_image
+        upload.save(upload.name, upload.file, save=False)
+    stored = Article.objects.select_for_update().get(pk=article.pk)
+    stored.pending_draft = article.draft_content()
+    stored.version = article.version
+    stored.updated_by = by
+    # The public text did not change: no revision of it to record.
+    stored.skip_history_when_saving = True
+    stored.save(update_fields=["pending_draft", "updated_by", "updated_at"])
+    return stored
+
+
+@transaction.atomic
+def article_publish(
+    *, article: Article, at: datetime | None, by: AbstractBaseUser | None
+) -> Article:
+    """Make `article`'s content (saved or not) its public version, replacing
+    any pending draft: at `at` when given, else at its own publication time
+    (scheduled when that is in the future)."""
+    article.status = Article.Status.PUBLISHED
+    if at is not None:
+        article.published_at = at
+    article.pending_draft = None
+    _save_edit(article, by=by)
+    return article
+
+
+def _save_edit(article: Article, *, by: AbstractBaseUser | None) -> None:
+    if by is not None:
+        article.updated_by = by
+        article._history_user = by
+        if article.pk is None:
+            article.created_by = by
+    article.full_clean()
+    article.save()

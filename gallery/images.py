@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from PIL import Image, ImageCms, ImageOps
 
 from .validators import ACCEPTED_FORMATS, validate_image_upload
@@ -277,4 +279,36 @@ def picture_for(file):
         sources=(
             {"type": CONTENT_TYPES["webp"], "srcset": srcset(record["files"]["webp"])},
         ),
+    )
+
+
+THUMBNAIL_WIDTH = 64
+
+
+def thumbnail_for(file):
+    """Return (url, width, height) for showing file about THUMBNAIL_WIDTH
+    pixels wide: its smallest rendition, or the file itself before it has
+    renditions. Only string work, like picture_for()."""
+    picture = picture_for(file)
+    record = getattr(file, "renditions_record", None) or {}
+    url = picture.src
+    if record.get("source") == file.name and record.get("files"):
+        url = file.storage.url(record["files"][record["fallback"]][0][1])
+    if not (picture.width and picture.height):
+        return url, THUMBNAIL_WIDTH, None
+    height = max(1, round(picture.height * THUMBNAIL_WIDTH / picture.width))
+    return url, THUMBNAIL_WIDTH, height
+
+
+def thumbnail_html(file, *, empty=False):
+    """A small <img> for admin lists (the smallest rendition); without a
+    file, "—", or an empty box of the same width when empty is true."""
+    if not file:
+        return mark_safe('<span class="admin-thumbnail"></span>') if empty else "—"
+    url, width, height = thumbnail_for(file)
+    return format_html(
+        '<img src="{}" width="{}"{} alt="" class="admin-thumbnail" loading="lazy">',
+        url,
+        width,
+        format_html(' height="{}"', height) if height else "",
     )

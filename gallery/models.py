@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,16 @@ class PhotoQuerySet(models.QuerySet):
     def in_order(self):
         return self.order_by("order", "pk")
 
+    def in_gallery(self):
+        """Photos marked for the public gallery (the slider and /gallery/);
+        the rest of the media library appears only inside stories."""
+        return self.filter(in_gallery=True)
+
 
 class Photo(models.Model):
+    """An image in the media library: uploaded here or from a story's body
+    editor. Only those marked in_gallery are shown in the public gallery."""
+
     image = ResponsiveImageField(
         _("image"),
         upload_to="gallery/%Y/%m/",
@@ -23,13 +32,26 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(null=True, editable=False)
     height = models.PositiveIntegerField(null=True, editable=False)
-    caption = models.CharField(_("caption"), max_length=200)
+    caption = models.CharField(
+        _("caption"),
+        max_length=200,
+        blank=True,
+        help_text=_("Required for photos in the public gallery."),
+    )
     alt_text = models.CharField(
         _("alt text"),
         max_length=300,
         help_text=_("Describes the photo for readers who cannot see it."),
     )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
+    in_gallery = models.BooleanField(
+        _("public gallery"),
+        default=False,
+        help_text=_(
+            "Shown in the home page's slider and on the gallery page. Images "
+            "uploaded into stories are not, unless marked here."
+        ),
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -46,10 +68,18 @@ class Photo(models.Model):
         get_latest_by = "created_at"
 
     def __str__(self):
-        return self.caption
+        return self.caption or self.alt_text
 
     def get_absolute_url(self):
+        if not self.in_gallery:
+            return self.image.url  # shown only inside stories
         return reverse("gallery:list") + f"#photo-{self.pk}"
+
+    def clean(self):
+        if self.in_gallery and not self.caption.strip():
+            raise ValidationError(
+                {"caption": _("A photo in the public gallery needs a caption.")}
+            )
 
     @classmethod
     def surrogate_keys_for(cls, pks):

@@ -12,4 +12,4 @@ class PhotoListView(SharedCacheMixin, ListView):
     context_object_name = "photos"
 
     def get_queryset(self):
-        return Photo.objects.in_order()
+        return Photo.objects.in_gallery().in_order()

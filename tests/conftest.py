@@ -263,6 +263,7 @@ def make_photo(db, image_upload):
             "image": image_upload(f"photo-{n}.png"),
             "caption": f"Photo {n}",
             "alt_text": f"A view of place {n}",
+            "in_gallery": True,
             "order": n,
         }
         fields.update(overrides)

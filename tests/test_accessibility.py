@@ -197,3 +197,33 @@ def test_a_rejected_date_goes_back_as_typed_in_a_text_box_beside_its_error(
     assert (date_from["type"], date_from["value"]) == ("text", "2023-13-45")
     assert (date_to["type"], date_to["value"]) == ("date", "2023-07-06")
     assert date_from["aria-invalid"] == "true"
+
+
+def test_a_body_with_library_images_and_a_preview_pass_the_nu_html_checker(
+    client, editor, make_article, make_photo, settings, tmp_path
+):
+    from django.urls import reverse
+
+    from tests.articles.test_admin import article_data
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    photo = make_photo(in_gallery=False)
+    body = (
+        f'<p>Text.</p><figure><img src="{photo.image.url}" alt="A view">'
+        "<figcaption>The view</figcaption></figure><p>More text.</p>"
+    )
+    article = make_article(body=body)
+    (tmp_path / "article.html").write_bytes(
+        client.get(article.get_absolute_url()).content
+    )
+    client.force_login(editor)
+    form = article_data(article.organization, article, title="Changed")
+    del form["_publish"]
+    preview = client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {**form, "_preview": "Preview"},
+    )
+    assert b"Not public yet" in preview.content and b"<picture>" in preview.content
+    (tmp_path / "preview.html").write_bytes(preview.content)
+
+    assert nu_errors([tmp_path / "article.html", tmp_path / "preview.html"]) == []

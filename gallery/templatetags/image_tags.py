@@ -1,5 +1,6 @@
 from django import template
 
+from gallery.body_images import with_renditions
 from gallery.images import picture_for
 
 register = template.Library()
@@ -36,3 +37,9 @@ def picture(
         "fetchpriority": fetchpriority,
         "css_class": css_class,
     }
+
+
+@register.simple_tag
+def body_with_renditions(body):
+    """An article's sanitised body, its media library images as renditions."""
+    return with_renditions(body)

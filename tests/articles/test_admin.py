@@ -40,7 +40,7 @@ def article_data(organization, article=None, **overrides):
         "source_url": "",
         "dateline": "Almaty",
         "language": "en",
-        "status": "published",
+        "_publish": "Publish",
         "published_at_0": published_at.strftime("%Y-%m-%d"),
         "published_at_1": published_at.strftime("%H:%M:%S"),
         "expires_at_0": "",
@@ -143,8 +143,11 @@ def test_search_finds_words_in_the_title_lead_and_body(editor_client, make_artic
 def test_the_changelist_runs_the_same_queries_however_many_articles(
     editor_client, make_article, make_organization, django_assert_num_queries, articles
 ):
-    for _ in range(articles):
-        make_article(organization=make_organization())
+    for n in range(articles):
+        article = make_article(organization=make_organization())
+        if n % 2:
+            # Thumbnails come from the renditions' record in the row.
+            article.hero_image.save(f"hero-{n}.png", real_image("PNG"))
 
     # Session, user, the user's and the group's permissions, organizations for
     # the filter, filtered and full counts, the page of articles joined to
@@ -493,3 +496,48 @@ def test_a_save_that_races_another_waits_for_it_and_is_then_told(
     assert "changed by someone else" in responses[0].content.decode()
     article.refresh_from_db()
     assert (article.lead, article.version) == ("First lead.", 2)
+
+
+def test_the_changelist_shows_each_articles_hero_thumbnail_and_short_source(
+    editor_client, make_article
+):
+    article = make_article(title="Bridge opens", hero_alt_text="A bridge")
+    article.hero_image.save("bridge.jpg", real_image("JPEG", size=(1600, 900)))
+
+    html = editor_client.get(LIST_URL).content.decode()
+
+    smallest = article.hero_renditions["files"]["jpeg"][0][1]
+    assert (
+        f'<img src="/media/{smallest}" width="64" height="36" alt="" '
+        'class="admin-thumbnail" loading="lazy"><span>Bridge opens</span>' in html
+    )
+    assert '<span title="Belarusian Telegraph Agency">BelTA</span>' in html
+
+
+def test_after_a_form_error_the_editor_is_asked_to_choose_the_hero_image_again(
+    editor_client, organization
+):
+    response = editor_client.post(
+        ADD_URL,
+        article_data(
+            organization,
+            title="",
+            hero_image=real_image("JPEG"),
+            hero_alt_text="Delegates around a table",
+        ),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert (
+        "The image you chose was not saved because of the errors on this page: "
+        "choose the file again before saving." in response.content.decode()
+    )
+
+
+def test_a_form_error_without_a_new_hero_image_says_nothing_about_it(
+    editor_client, organization
+):
+    response = editor_client.post(ADD_URL, article_data(organization, title=""))
+
+    assert "choose the file again" not in response.content.decode()

@@ -162,10 +162,45 @@ def test_the_picker_offers_every_photo_with_its_alt_text_and_caption(
     assert "js/admin/photo-picker.js" in html
 
 
-def test_the_picker_says_when_the_gallery_is_empty(editor_client):
+def test_the_picker_offers_library_images_that_are_not_in_the_gallery(
+    editor_client, make_photo
+):
+    make_photo(alt_text="A river uploaded into a story", in_gallery=False)
+
+    response = editor_client.get(PICKER_URL, {"CKEditorFuncNum": "-1"})
+
+    assert 'data-photo-alt="A river uploaded into a story"' in response.content.decode()
+
+
+def test_the_body_editor_names_the_media_librarys_upload_address(editor_client):
+    html = editor_client.get(ADD_URL).content.decode()
+
+    upload_url = reverse("admin:gallery_photo_upload")
+    assert re.search(rf'<textarea name="body"[^>]*data-upload-url="{upload_url}"', html)
+
+
+def test_the_upload_buttons_texts_follow_the_editors_language():
+    from django.utils import translation
+
+    from articles.forms import ArticleAdminForm
+
+    with translation.override("ru"):
+        html = str(ArticleAdminForm()["body"])
+
+    assert "&quot;button&quot;: &quot;Загрузить изображение&quot;" in html
+
+
+def test_the_body_editor_uses_no_deprecated_extension():
+    # Typographic was renamed SpecialCharacters; the old name warns in the
+    # browser's console and is to be removed.
+    assert "Typographic" not in BODY_EDITOR["extensions"]
+    assert BODY_EDITOR["extensions"]["SpecialCharacters"] is True
+
+
+def test_the_picker_says_when_the_media_library_is_empty(editor_client):
     response = editor_client.get(PICKER_URL)
 
-    assert "The gallery has no photos yet" in response.content.decode()
+    assert "The media library has no images yet" in response.content.decode()
 
 
 def test_contact_staff_cannot_browse_the_gallery(client, contact_staff):
@@ -452,3 +487,250 @@ def test_a_stale_form_shows_the_conflict_above_the_form(editor_client, make_arti
     assert "This story was changed by someone else at" in html
     article.refresh_from_db()
     assert (article.lead, article.version) == ("Old lead.", 5)
+
+
+# --- Preview, Save draft, Publish -----------------------------------------------
+
+
+def with_action(data, action):
+    data = {k: v for k, v in data.items() if k != "_publish"}
+    return {**data, action: action.strip("_").replace("_", " ").capitalize()}
+
+
+def test_the_form_offers_save_draft_publish_and_preview_and_no_status(
+    editor_client, make_article
+):
+    response = editor_client.get(change_url(make_article()))
+
+    html = response.content.decode()
+    assert '<input type="submit" name="_save_draft" value="Save draft">' in html
+    assert '<input type="submit" name="_publish" value="Publish" class="default">' in (
+        html
+    )
+    assert 'name="_preview" value="Preview" formtarget="_blank"' in html
+    # Save draft is the form's first button, the one Enter in a field presses.
+    assert html.index('name="_save_draft"') < html.index('name="_publish"')
+    assert 'name="status"' not in html and 'name="_save"' not in html
+
+
+def test_preview_shows_the_unsaved_text_as_the_public_page_and_saves_nothing(
+    editor_client, make_article
+):
+    article = make_article(title="Council meets", body="<p>Old body.</p>")
+    before = article.history.count()
+    data = article_data(
+        article.organization,
+        article,
+        title="Council meets again",
+        body="<p>A <strong>new</strong> body.</p>",
+    )
+
+    response = editor_client.post(change_url(article), with_action(data, "_preview"))
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "articles/article_detail.html"
+    html = response.content.decode()
+    assert "Not public yet" in html and "unsaved text" in html
+    assert '<h1 lang="en">Council meets again</h1>' in html
+    assert "A <strong>new</strong> body." in html
+    assert "no-cache" in response["Cache-Control"]
+    article.refresh_from_db()
+    assert (article.title, article.version, article.pending_draft) == (
+        "Council meets",
+        1,
+        None,
+    )
+    assert article.history.count() == before
+
+
+def test_preview_of_a_new_story_creates_no_row(editor_client, organization):
+    data = with_action(article_data(organization, title="Bridge opens"), "_preview")
+
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert "Bridge opens" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_preview_is_not_stopped_by_a_newer_save(editor_client, make_article):
+    article = make_article()
+    data = article_data(article.organization, article, title="Mine")
+    Article.objects.filter(pk=article.pk).update(version=5)  # someone saved
+
+    response = editor_client.post(change_url(article), with_action(data, "_preview"))
+
+    assert response.status_code == 200
+    assert '<h1 lang="en">Mine</h1>' in response.content.decode()
+
+
+def test_preview_of_a_form_with_errors_shows_the_errors(editor_client, organization):
+    data = with_action(article_data(organization, title=""), "_preview")
+
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"]
+    assert not Article.objects.exists()
+
+
+def test_save_draft_of_a_new_story_keeps_it_from_readers(
+    client, editor_client, organization
+):
+    data = with_action(article_data(organization, title="Bridge opens"), "_save_draft")
+
+    response = editor_client.post(ADD_URL, data)
+
+    article = Article.objects.get()
+    assert response.status_code == 302
+    assert response.url == change_url(article)
+    assert messages_of(response) == [
+        "“Bridge opens” is saved as a draft; readers cannot see it."
+    ]
+    assert (article.status, article.pending_draft) == ("draft", None)
+    client.logout()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_save_draft_of_a_published_story_keeps_the_public_version(
+    client, editor_client, make_article, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(title="Council meets", lead="Old lead.")
+    data = article_data(article.organization, article, lead="Corrected lead.")
+
+    response = editor_client.post(change_url(article), with_action(data, "_save_draft"))
+
+    assert response.status_code == 302 and response.url == change_url(article)
+    assert "Readers still see the published version" in messages_of(response)[0]
+    article.refresh_from_db()
+    assert (article.status, article.lead, article.version) == (
+        "published",
+        "Old lead.",
+        2,
+    )
+    assert article.pending_draft["lead"] == "Corrected lead."
+    client.logout()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Old lead." in page and "Corrected lead." not in page
+
+
+def test_a_story_with_a_pending_draft_opens_showing_the_draft(
+    editor_client, make_article
+):
+    article = make_article(lead="Old lead.")
+    data = article_data(article.organization, article, lead="Corrected lead.")
+    editor_client.post(change_url(article), with_action(data, "_save_draft"))
+
+    response = editor_client.get(change_url(article))
+
+    form = response.context["adminform"].form
+    assert form["lead"].value() == "Corrected lead."
+    assert form["opened_version"].value() == 2
+    assert "This story has a draft that is not public yet" in (
+        response.content.decode()
+    )
+
+
+def test_the_list_shows_which_stories_have_a_draft_pending(editor_client, make_article):
+    article = make_article(title="Council meets")
+    data = article_data(article.organization, article, lead="Corrected lead.")
+    editor_client.post(change_url(article), with_action(data, "_save_draft"))
+
+    html = editor_client.get(LIST_URL).content.decode()
+
+    assert '<td class="field-state">Published, draft pending</td>' in html
+
+
+def test_publish_makes_the_pending_draft_the_public_version(
+    client, editor_client, make_article, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(title="Council meets", lead="Old lead.")
+    data = article_data(article.organization, article, lead="Corrected lead.")
+    editor_client.post(change_url(article), with_action(data, "_save_draft"))
+    article.refresh_from_db()
+    reopened = article_data(article.organization, article, lead="Corrected lead.")
+
+    response = editor_client.post(change_url(article), reopened)
+
+    assert response.status_code == 302 and response.url == LIST_URL
+    assert messages_of(response)[-1] == "“Council meets” is published."
+    article.refresh_from_db()
+    assert (article.lead, article.pending_draft, article.version) == (
+        "Corrected lead.",
+        None,
+        3,
+    )
+    client.logout()
+    assert "Corrected lead." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_publish_with_a_future_time_schedules_the_story(
+    editor_client, organization, tomorrow
+):
+    when = timezone.localtime(tomorrow)
+    data = article_data(
+        organization,
+        title="Bridge opens",
+        published_at_0=when.strftime("%Y-%m-%d"),
+        published_at_1=when.strftime("%H:%M:%S"),
+    )
+
+    response = editor_client.post(ADD_URL, data)
+
+    article = Article.objects.get()
+    assert article.state == "Scheduled"
+    assert messages_of(response)[0].startswith("“Bridge opens” is scheduled for ")
+
+
+def test_publish_of_a_draft_whose_time_was_left_alone_publishes_it_now(
+    editor_client, make_article, now
+):
+    draft = make_article(
+        status=Article.Status.DRAFT, published_at=now - timedelta(days=3)
+    )
+    opened = timezone.localtime(draft.published_at)
+    data = article_data(draft.organization, draft)
+    # What the browser sends: the time shown and, hidden, the time it was.
+    data.update(
+        {
+            "initial-published_at_0": opened.strftime("%Y-%m-%d"),
+            "initial-published_at_1": opened.strftime("%H:%M:%S"),
+        }
+    )
+
+    editor_client.post(change_url(draft), data)
+
+    draft.refresh_from_db()
+    assert draft.state == "Published"
+    assert draft.published_at >= now
+
+
+def test_a_pending_draft_keeps_a_new_hero_image_out_of_the_public_page(
+    editor_client, make_article
+):
+    from tests.gallery.images import real_image
+
+    article = make_article()
+    data = article_data(
+        article.organization,
+        article,
+        hero_image=real_image("JPEG", name="bridge.jpg"),
+        hero_alt_text="The new bridge",
+    )
+
+    editor_client.post(change_url(article), with_action(data, "_save_draft"))
+
+    article.refresh_from_db()
+    assert not article.hero_image
+    stored_name = article.pending_draft["hero_image"]
+    assert stored_name.startswith("articles/") and stored_name.endswith(".jpg")
+    article.refresh_from_db()
+    republished = article_data(
+        article.organization, article, hero_alt_text="The new bridge"
+    )
+    editor_client.post(change_url(article), republished)
+    article.refresh_from_db()
+    assert article.hero_image.name == stored_name
+    assert article.hero_renditions["source"] == stored_name

@@ -255,3 +255,42 @@ def test_contact_staff_see_no_article_history(client, contact_staff, make_articl
     client.force_login(contact_staff)
 
     assert client.get(history_url(article)).status_code == 403
+
+
+def test_a_save_that_leaves_the_publication_time_alone_records_no_change_of_it(
+    editor_client, make_article, now
+):
+    # Stored to the microsecond, shown and sent back to the second.
+    article = make_article(published_at=now.replace(microsecond=123456))
+    editor_client.post(
+        change_url(article),
+        article_data(article.organization, article, lead="New lead."),
+    )
+
+    html = editor_client.get(history_url(article)).content.decode()
+
+    assert "<strong>Lead:</strong>" in html
+    assert "Publication time" not in html
+    article.refresh_from_db()
+    assert article.published_at.microsecond == 123456
+
+
+def test_the_history_page_shows_times_in_minsk(editor_client, make_article):
+    from datetime import UTC, datetime
+
+    article = make_article(published_at=datetime(2023, 7, 7, 7, 0, tzinfo=UTC))
+    editor_client.post(
+        change_url(article),
+        article_data(
+            article.organization,
+            article,
+            published_at_0="2023-07-07",
+            published_at_1="12:30:00",
+        ),
+    )
+
+    html = editor_client.get(history_url(article)).content.decode()
+
+    # 07:00 UTC is 10:00 in Minsk; the editor typed 12:30 Minsk time.
+    assert "<strong>Publication time:</strong> July 7, 2023, 10 a.m. &rarr; " in html
+    assert "July 7, 2023, 12:30 p.m.</li>" in html

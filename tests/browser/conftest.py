@@ -4,9 +4,12 @@ They are skipped, with the reason printed in pytest's summary, where
 /usr/bin/chromium is missing; under CI (CI=true) a missing browser fails."""
 
 import os
+from importlib import import_module
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 CHROMIUM = Path(os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -63,3 +66,67 @@ def page(browser):
     )
     yield page
     context.close()
+
+
+# Records every violation of the Content-Security-Policy the browser reports.
+LISTEN_FOR_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.cspViolations.push(
+    `${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+  );
+});
+"""
+
+
+@pytest.fixture
+def site(live_server, settings, organization, make_photo):
+    """The live server with one gallery photo, for a logged-in editor."""
+    # live_server speaks plain HTTP; secure cookies would never come back.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    make_photo(caption="Church", alt_text="A white church by the lake")
+    return live_server.url
+
+
+def log_in(page, site, username, password):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.add_init_script(LISTEN_FOR_VIOLATIONS)
+    page.goto(f"{site}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def violations(page):
+    return page.evaluate("window.cspViolations")
+
+
+def choose_organization(page, name):
+    searches = set()
+    page.on("request", lambda r: "/autocomplete/" in r.url and searches.add(r))
+    page.on("requestfinished", lambda r: searches.discard(r))
+    page.on("requestfailed", lambda r: searches.discard(r))
+    page.click("#id_organization + .select2 .select2-selection")
+    page.fill(".select2-search__field", name[:4])
+    page.click(f".select2-results__option:has-text('{name}')")
+    # A search still running when the form is saved can lock the tests'
+    # shared in-memory SQLite database against the save (it hung CI once):
+    # wait until select2's searches are answered, as a person would.
+    for _ in range(100):
+        if not searches:
+            break
+        page.wait_for_timeout(50)
+    assert not searches, "select2's searches never finished"
+
+
+@pytest.fixture
+def editor_groups(db):
+    """The Editors group, as its data migration makes it: an earlier test's
+    flush of the live server's database may have removed it."""
+    from django.apps import apps
+
+    create_groups = import_module(
+        "articles.migrations.0002_editorial_groups"
+    ).create_groups
+    create_groups(apps, SimpleNamespace(connection=connection))

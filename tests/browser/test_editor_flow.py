@@ -4,67 +4,15 @@ the public cannot see it while the editor previews it, publish it from the
 list and find it on /news/; and two editors saving the same story."""
 
 from datetime import timedelta
-from importlib import import_module
-from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.utils import timezone
 
 from articles.models import Article
+from tests.browser.conftest import choose_organization, log_in, violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-# Records every violation of the Content-Security-Policy the browser reports.
-LISTEN_FOR_VIOLATIONS = """
-window.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.cspViolations.push(
-    `${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
-  );
-});
-"""
-
-
-@pytest.fixture
-def site(live_server, settings, organization, make_photo):
-    # live_server speaks plain HTTP; secure cookies would never come back.
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    make_photo(caption="Church", alt_text="A white church by the lake")
-    return live_server.url
-
-
-def log_in(page, site, username, password):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.add_init_script(LISTEN_FOR_VIOLATIONS)
-    page.goto(f"{site}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-
-
-def violations(page):
-    return page.evaluate("window.cspViolations")
-
-
-def choose_organization(page, name):
-    searches = set()
-    page.on("request", lambda r: "/autocomplete/" in r.url and searches.add(r))
-    page.on("requestfinished", lambda r: searches.discard(r))
-    page.on("requestfailed", lambda r: searches.discard(r))
-    page.click("#id_organization + .select2 .select2-selection")
-    page.fill(".select2-search__field", name[:4])
-    page.click(f".select2-results__option:has-text('{name}')")
-    # A search still running when the form is saved can lock the tests'
-    # shared in-memory SQLite database against the save (it hung CI once):
-    # wait until select2's searches are answered, as a person would.
-    for _ in range(100):
-        if not searches:
-            break
-        page.wait_for_timeout(50)
-    assert not searches, "select2's searches never finished"
 
 
 def test_an_editor_writes_schedules_previews_and_publishes_a_story(
@@ -103,14 +51,13 @@ def test_an_editor_writes_schedules_previews_and_publishes_a_story(
 
     choose_organization(page, "Belarusian Telegraph Agency")
     page.fill("#id_dateline", "Postavy")
-    page.select_option("#id_status", "published")
     tomorrow = timezone.localtime() + timedelta(days=1)
     page.fill("#id_published_at_0", tomorrow.strftime("%Y-%m-%d"))
     page.fill("#id_published_at_1", "09:00:00")
-    page.click("input[name=_save]")
+    page.click("input[name=_publish]")
 
     page.wait_for_url("**/admin/articles/article/")
-    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    assert "is scheduled for" in page.locator(".messagelist").inner_text()
     article = Article.objects.get()
     assert article.slug == "pastauski-raion-a-new-bridge"
     assert article.state == "Scheduled"
@@ -146,18 +93,6 @@ def test_an_editor_writes_schedules_previews_and_publishes_a_story(
 
 
 @pytest.fixture
-def editor_groups(db):
-    """The Editors group, as its data migration makes it: an earlier test's
-    flush of the live server's database may have removed it."""
-    from django.apps import apps
-
-    create_groups = import_module(
-        "articles.migrations.0002_editorial_groups"
-    ).create_groups
-    create_groups(apps, SimpleNamespace(connection=connection))
-
-
-@pytest.fixture
 def second_editor(editor_groups, django_user_model):
     user = django_user_model.objects.create_user(
         "alena", password="alena-pass-123", is_staff=True, first_name="Alena"
@@ -179,10 +114,10 @@ def test_two_editors_saving_one_story_the_second_is_told(
     second.goto(change)
 
     second.fill("#id_lead", "Alena's lead.")
-    second.click("input[name=_save]")
+    second.click("input[name=_publish]")
     second.wait_for_url("**/admin/articles/article/")
     first.fill("#id_lead", "The editor's lead.")
-    first.click("input[name=_save]")
+    first.click("input[name=_publish]")
 
     assert "Please correct the error" in first.locator(".errornote").inner_text()
     assert "changed by Alena" in first.locator(".errorlist.nonfield").inner_text()

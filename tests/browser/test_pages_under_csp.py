@@ -102,10 +102,10 @@ def test_an_editor_can_save_an_article_under_the_policy(admin_page, live_server)
     article = Article.objects.first()
     admin_page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     admin_page.fill("#id_title", "A corrected title")
-    admin_page.click("input[name=_save]")
+    admin_page.click("input[name=_publish]")
 
     admin_page.wait_for_url("**/admin/articles/article/")
-    assert "was changed successfully" in admin_page.locator(".messagelist").inner_text()
+    assert "is published" in admin_page.locator(".messagelist").inner_text()
     article.refresh_from_db()
     assert article.title == "A corrected title"
     assert violations(admin_page) == []

@@ -34,7 +34,7 @@ def test_the_changelist_lists_caption_order_and_credit(editor_client, make_photo
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<th class="field-caption">' in html
+    assert '<td class="field-caption"><a href=' in html
     assert 'name="form-0-order"' in html
     assert '<td class="field-credit">A. Photographer</td>' in html
 

@@ -151,6 +151,7 @@ class Command(BaseCommand):
                     "gradient with the caption written on it."
                 ),
                 credit=demo_content.PHOTO_CREDIT,
+                in_gallery=True,
                 order=order,
             )
             photo.image.save(
