@@ -200,28 +200,33 @@ class Process:
     name: str
     process: subprocess.Popen
     log: Path
+    ready: object = None
 
     def output(self):
         return self.log.read_text(errors="replace")
 
+    def wait_until_serving(self, timeout=60):
+        exited = self.process.poll
+        if self.ready is not None and not wait_until(
+            lambda: exited() is not None or self.ready(), timeout
+        ):
+            raise AssertionError(f"{self.name} did not start:\n{self.output()}")
+        if exited() is not None:
+            raise AssertionError(f"{self.name} exited:\n{self.output()}")
+        return self
+
 
 @contextmanager
-def started(name, command, env, log_folder, ready=None, timeout=60):
-    """`command` running until the block ends; `ready()` says when it serves."""
+def started(name, command, env, log_folder, ready=None):
+    """`command` running until the block ends; `ready()` says when it serves
+    (Process.wait_until_serving), so several can start side by side."""
     log = log_folder / f"{name}.log"
     with log.open("w") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
         )
-    running = Process(name, process, log)
     try:
-        if ready is not None and not wait_until(
-            lambda: process.poll() is not None or ready(), timeout
-        ):
-            raise AssertionError(f"{name} did not start:\n{running.output()}")
-        if process.poll() is not None:
-            raise AssertionError(f"{name} exited:\n{running.output()}")
-        yield running
+        yield Process(name, process, log, ready)
     finally:
         # Quick shutdown (gunicorn's SIGINT): nothing is left to finish.
         process.send_signal(signal.SIGINT)
@@ -241,7 +246,7 @@ def app_server(site_environment, tmp_path):
     """Start a gunicorn (two sync workers) on a port of its own: one machine."""
 
     @contextmanager
-    def start(name, port=None, **variables):
+    def start(name, port=None, wait=True, **variables):
         port = port or free_port()
         env = {
             **site_environment,
@@ -263,7 +268,7 @@ def app_server(site_environment, tmp_path):
             process.base = base
             process.port = port
             process.access_log = Path(env["GUNICORN_ACCESS_LOG"])
-            yield process
+            yield process.wait_until_serving() if wait else process
 
     return start
 
@@ -276,7 +281,7 @@ def job_worker(site_environment, tmp_path):
         with started(
             "worker", command, {**site_environment, **variables}, tmp_path
         ) as process:
-            yield process
+            yield process.wait_until_serving()
 
     return start
 
@@ -289,7 +294,7 @@ def varnish(tmp_path):
         pytest.skip(f"needs Varnish ({VARNISHD}, Debian's varnish and varnish-modules)")
 
     @contextmanager
-    def start(backends, port=None):
+    def start(backends, port=None, wait=True):
         port = port or free_port()
         folder = edge_folder(backends)
         command = [
@@ -312,7 +317,7 @@ def varnish(tmp_path):
                 "varnish", command, os.environ, tmp_path, lambda: port_open(port)
             ) as process:
                 process.base = base
-                yield process
+                yield process.wait_until_serving() if wait else process
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -53,14 +53,19 @@ def site(story, other_story, app_server, varnish, job_worker):
         "NEWSROOM_PROXY_COUNT": "1",
     }
     with ExitStack() as stack:
-        a = stack.enter_context(app_server("a", a_port, **edge_env))
-        b = stack.enter_context(app_server("b", b_port, **edge_env))
+        # Side by side: each takes seconds to start on a busy machine.
+        a = stack.enter_context(app_server("a", a_port, wait=False, **edge_env))
+        b = stack.enter_context(app_server("b", b_port, wait=False, **edge_env))
         edge = stack.enter_context(
-            varnish([("127.0.0.1", a_port), ("127.0.0.1", b_port)], edge_port)
+            varnish(
+                [("127.0.0.1", a_port), ("127.0.0.1", b_port)], edge_port, wait=False
+            )
         )
         worker = stack.enter_context(
             job_worker(NEWSROOM_VIEW_FLUSH_SECONDS="1", **edge_env)
         )
+        for process in (a, b, edge):
+            process.wait_until_serving()
         yield {"a": a, "b": b, "edge": edge, "worker": worker}
 
 
