@@ -22,6 +22,8 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from .conftest import wait_until
+
 HBA_LINE = "host replication {user} 127.0.0.1/32 trust  # newsroom test replica\n"
 # Settings a hot standby must have at least as high as its primary.
 AT_LEAST_THE_PRIMARYS = (
@@ -49,6 +51,13 @@ class Replica:
         with self.connect(dbname) as conn, conn.cursor() as cursor:
             cursor.execute("SELECT pg_last_wal_replay_lsn() - '0/0'")
             return int(cursor.fetchone()[0])
+
+    def catches_up_with(self, position, timeout=30):
+        """True once the replica has replayed the primary's WAL up to
+        `position` (read once: others' writes keep moving the primary's)."""
+        return wait_until(
+            lambda: self.replayed(self.primary["dbname"]) >= position, timeout
+        )
 
     def statements_since(self, offset):
         return self.log.read_bytes()[offset:].decode(errors="replace")

@@ -9,9 +9,10 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from articles.models import ArticleView
 from contacts.models import OfficeContact
 
-from .conftest import Browser, free_port, wait_until
+from .conftest import Browser, free_port
 from .replica import primary_wal_position, streaming_replica
 
 pytestmark = [pytest.mark.scaleout, pytest.mark.django_db(transaction=True)]
@@ -80,10 +81,7 @@ def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from
     reader = Browser()
 
     with app_server("app", DATABASE_REPLICA_URL=replica_url(replica)) as app:
-        assert wait_until(
-            lambda: replica.replayed(db["NAME"]) >= primary_wal_position(connection),
-            timeout=20,
-        )
+        assert replica.catches_up_with(primary_wal_position(connection))
         before = replica.log_size()
         for path in pages:
             assert shows(reader.get(f"{app.base}{path}"), OLD_TITLE, NEW_TITLE)
@@ -107,7 +105,7 @@ def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from
             assert shows(answer, NEW_TITLE, OLD_TITLE)
         assert not read_from_replica_during_lag
 
-        assert wait_until(lambda: replica.replayed(db["NAME"]) >= saved, timeout=20)
+        assert replica.catches_up_with(saved)
         caught_up = replica.log_size()
         for path in pages:
             assert shows(reader.get(f"{app.base}{path}"), NEW_TITLE, OLD_TITLE)
@@ -144,14 +142,11 @@ def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_repli
             other = threading.Thread(target=office_edited_meanwhile)
             other.start()
             other.join()
-            time.sleep(2)  # a slow save: its commit comes 2 s after the office's
+            time.sleep(4)  # a slow save: its commit comes 4 s after the office's
         saved = primary_wal_position(connection)
 
         # The replica has the office's change, not yet the story's.
-        assert wait_until(
-            lambda: replica.replayed(db["NAME"]) >= office_saved_at["position"],
-            timeout=20,
-        )
+        assert replica.catches_up_with(office_saved_at["position"])
         answers = [
             Browser().get(f"{app.base}{path}")
             for path in (story.get_absolute_url(), "/news/")
@@ -162,3 +157,25 @@ def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_repli
             )
 
     assert [title_shown(answer) for answer in answers] == [NEW_TITLE, NEW_TITLE]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "articles.view_counts.record looks for the reader's earlier view with a "
+        "read the router sends to the replica (a view moves no surrogate key, "
+        "so the lag check passes); a reload within the replica's lag does not "
+        "find the view just written to the primary and counts it again"
+    ),
+)
+def test_a_reader_reloading_while_the_replica_lags_is_counted_once(
+    story, replica, app_server
+):
+    reader = Browser()
+
+    with app_server("app", DATABASE_REPLICA_URL=replica_url(replica)) as app:
+        assert replica.catches_up_with(primary_wal_position(connection))
+        for _ in range(2):
+            assert reader.get(f"{app.base}{story.get_absolute_url()}").status == 200
+
+    assert ArticleView.objects.filter(article=story).count() == 1
