@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,29 +41,34 @@ class Replica:
     log: Path
     primary: dict
 
-    def connect(self, dbname):
-        return psycopg2.connect(
-            host="127.0.0.1", port=self.port, user=self.primary["user"], dbname=dbname
-        )
-
-    def replayed(self, dbname):
+    def replayed(self):
         """The replica's replayed WAL position, as a number."""
-        with self.connect(dbname) as conn, conn.cursor() as cursor:
-            cursor.execute("SELECT pg_last_wal_replay_lsn() - '0/0'")
-            return int(cursor.fetchone()[0])
+        (position,) = query(
+            {**self.primary, "host": "127.0.0.1", "port": self.port},
+            "SELECT pg_last_wal_replay_lsn() - '0/0'",
+        )
+        return int(position)
 
     def catches_up_with(self, position, timeout=30):
         """True once the replica has replayed the primary's WAL up to
         `position` (read once: others' writes keep moving the primary's)."""
-        return wait_until(
-            lambda: self.replayed(self.primary["dbname"]) >= position, timeout
-        )
+        return wait_until(lambda: self.replayed() >= position, timeout)
 
     def statements_since(self, offset):
         return self.log.read_bytes()[offset:].decode(errors="replace")
 
     def log_size(self):
         return self.log.stat().st_size
+
+
+def query(server, sql, params=()):
+    """The first row `sql` answers on `server` (psycopg2 connection
+    arguments), outside any transaction."""
+    with closing(psycopg2.connect(**server)) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone() if cursor.description else None
 
 
 def primary_wal_position(conn):
@@ -100,10 +105,7 @@ def server_tools(major):
 @contextmanager
 def replication_allowed(primary):
     """Yield once the primary accepts replication connections from here."""
-    with psycopg2.connect(**primary) as conn, conn.cursor() as cursor:
-        conn.autocommit = True
-        cursor.execute("SHOW hba_file")
-        hba = Path(cursor.fetchone()[0])
+    hba = Path(query(primary, "SHOW hba_file")[0])
     original = hba.read_bytes() if os.access(hba, os.R_OK) else None
     line = HBA_LINE.format(user=primary["user"])
     if original is None or line.encode() in original:
@@ -124,24 +126,15 @@ def replication_allowed(primary):
 
 
 def reload(primary):
-    conn = psycopg2.connect(**primary)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT pg_reload_conf()")
-    conn.close()
+    query(primary, "SELECT pg_reload_conf()")
     time.sleep(0.3)  # the postmaster rereads its files asynchronously
 
 
 def primary_settings(primary):
-    conn = psycopg2.connect(**primary)
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT current_setting('server_version_num')::int / 10000")
-        major = cursor.fetchone()[0]
-        values = {}
-        for name in AT_LEAST_THE_PRIMARYS:
-            cursor.execute(f"SHOW {name}")
-            values[name] = cursor.fetchone()[0]
-    conn.close()
+    (major,) = query(
+        primary, "SELECT current_setting('server_version_num')::int / 10000"
+    )
+    values = {name: query(primary, f"SHOW {name}")[0] for name in AT_LEAST_THE_PRIMARYS}
     return major, values
 
 
@@ -246,18 +239,15 @@ def configure(data, folder, port, apply_delay, at_least, as_owner):
 def drop_slot(primary, slot):
     """Drop the slot once its sender has gone (it lingers a moment after the
     replica stops); a slot left behind would keep WAL on the primary forever."""
-    conn = psycopg2.connect(**primary)
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        for _ in range(100):
-            cursor.execute(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = %s", [slot]
-            )
-            row = cursor.fetchone()
-            if row is None:
-                break
-            if not row[0]:
-                cursor.execute("SELECT pg_drop_replication_slot(%s)", [slot])
-                break
-            time.sleep(0.1)
-    conn.close()
+    for _ in range(100):
+        row = query(
+            primary,
+            "SELECT active FROM pg_replication_slots WHERE slot_name = %s",
+            [slot],
+        )
+        if row is None:
+            return
+        if not row[0]:
+            query(primary, "SELECT pg_drop_replication_slot(%s)", [slot])
+            return
+        time.sleep(0.1)

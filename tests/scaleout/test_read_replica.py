@@ -76,7 +76,6 @@ def replica_url(replica):
 def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from_it(
     story, replica, app_server
 ):
-    db = connection.settings_dict
     pages = ("/news/", story.get_absolute_url())
     reader = Browser()
 
@@ -95,7 +94,7 @@ def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from
         # Past the settle margin: what is rendered now is kept in the cache.
         time.sleep(1.2)
         kept = [reader.get(f"{app.base}{path}") for path in pages]
-        still_lagging = replica.replayed(db["NAME"]) < saved
+        still_lagging = replica.replayed() < saved
         read_from_replica_during_lag = STORY_READ in replica.statements_since(
             during_lag
         )
@@ -125,7 +124,6 @@ def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from
 def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_replica(
     story, make_contact, replica, app_server
 ):
-    db = connection.settings_dict
     office = make_contact()
     office_saved_at = {}
 
@@ -151,7 +149,7 @@ def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_repli
             Browser().get(f"{app.base}{path}")
             for path in (story.get_absolute_url(), "/news/")
         ]
-        if replica.replayed(db["NAME"]) >= saved:
+        if replica.replayed() >= saved:
             pytest.skip(
                 "the replica replayed the story's save before the pages were read"
             )
