@@ -2,8 +2,9 @@
 (gunicorn), the edge (Varnish), the job worker, sharing the test's PostgreSQL
 database and a Redis, each a real process talking over loopback.
 
-Ports are any free ones; set NEWSROOM_TEST_PORTS (say "8700-8799") to keep
-them within a range on a shared machine."""
+Ports are any free ones; set NEWSROOM_TEST_PORTS (say "8700-8799") and
+NEWSROOM_TEST_REPLICA_PORTS (the replica's, see replica.py) to keep them within
+ranges on a shared machine."""
 
 import http.cookiejar
 import os
