@@ -55,8 +55,21 @@ def purge(keys: Iterable[str]) -> None:
         unique_fields=["key"],
         update_fields=["changed_at", "edge_purged_at"],
     )
+    transaction.on_commit(lambda: changes_committed(keys, using=using), using=using)
+
+
+def changes_committed(keys, *, using):
+    """Stamp the keys again now that the change is visible: a transaction
+    that ran long (or committed after another change with other keys) must
+    not look older than it is to a render begun meanwhile, or to a replica
+    check (monitoring.replica). Then tell the edge."""
+    now = timezone.now()
+    stamped = {"changed_at": now}
+    if not settings.NEWSROOM_EDGE_PURGE_URL:
+        stamped["edge_purged_at"] = now
+    SurrogateKey.objects.using(using).filter(key__in=keys).update(**stamped)
     if settings.NEWSROOM_EDGE_PURGE_URL:
-        transaction.on_commit(lambda: purge_at_edge(keys), using=using)
+        purge_at_edge(keys)
 
 
 def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:

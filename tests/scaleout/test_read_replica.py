@@ -111,16 +111,6 @@ def test_pages_rendered_while_the_replica_lags_show_the_save_and_later_read_from
         assert STORY_READ in replica.statements_since(caught_up)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "monitoring.replica trusts the replica when its newest "
-        "SurrogateKey.changed_at equals the primary's; a change whose "
-        "transaction set changed_at earlier but committed later than another "
-        "change with other keys is missing from a replica that passes that "
-        "check, so readers get, and caches keep, the story as it was"
-    ),
-)
 def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_replica(
     story, make_contact, replica, app_server
 ):
@@ -157,15 +147,6 @@ def test_a_save_committed_after_a_later_stamped_one_is_not_read_stale_from_repli
     assert [title_shown(answer) for answer in answers] == [NEW_TITLE, NEW_TITLE]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "articles.view_counts.record looks for the reader's earlier view with a "
-        "read the router sends to the replica (a view moves no surrogate key, "
-        "so the lag check passes); a reload within the replica's lag does not "
-        "find the view just written to the primary and counts it again"
-    ),
-)
 def test_a_reader_reloading_while_the_replica_lags_is_counted_once(
     story, replica, app_server
 ):
