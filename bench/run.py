@@ -42,6 +42,7 @@ import platform
 import random
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -63,6 +64,8 @@ DEFAULT_VCL = ROOT / "edge" / "default.vcl"
 SAVE_EVERY_SECONDS = 5
 # How long freshness polling waits before calling a page stale.
 FRESH_WAIT_SECONDS = 10
+# What Varnish adds to the requests it sends gunicorn (NEWSROOM_PROXY_COUNT=1).
+FORWARDED = {"X-Forwarded-For": "127.0.0.1"}
 
 
 def setting(name, default):
@@ -152,7 +155,6 @@ def choose_pages(long_tail):
         "home": "/",
         "news": "/news/",
         "organization's list": sources[0].get_absolute_url(),
-        "article": article.get_absolute_url(),
     }
     # Older stories, asked by nobody before: the pages above and the mix
     # show the newest ones.
@@ -183,7 +185,8 @@ def choose_pages(long_tail):
         *(story.get_absolute_url() for story in newest),
         article.get_absolute_url(),
     ]
-    return pages, tail, mix, [story.pk for story in newest[:3]]
+    reading = (article.get_absolute_url(), f"/views/{article.pk}/")
+    return pages, reading, tail, mix, [story.pk for story in newest[:3]]
 
 
 def count_queries(paths):
@@ -277,13 +280,15 @@ class Driver:
         self.commands = []
         self.drain_port, self.drain_path = None, None
 
-    def wrk_command(self, port, path, seconds, paths_file=None):
+    def wrk_command(self, port, path, seconds, paths_file=None, headers=None):
         # wrk leaves requests slower than --timeout out of the latency figures,
         # so the timeout is generous: a slow page must show in p99, not vanish.
         command = [
             self.wrk, f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s",
             f"--timeout={self.timeout}s", "--latency",
         ]  # fmt: skip
+        for header in (headers or {}).items():
+            command += ["-H", "{}: {}".format(*header)]
         if paths_file is None:
             return [*command, f"http://127.0.0.1:{port}{path}"]
         return [
@@ -291,17 +296,21 @@ class Driver:
             "--", str(paths_file), str(self.threads),
         ]  # fmt: skip
 
-    def run(self, port, path, name, *, seconds=None, warmup=None, paths_file=None):
+    def run(
+        self, port, path, name, *, seconds=None, warmup=None, paths_file=None,
+        headers=None,
+    ):  # fmt: skip
         """wrk's figures for one measured run (after a warm-up), with the
         machine's load average before and after."""
         warmup = self.warmup if warmup is None else warmup
         if warmup:
             subprocess.run(
-                self.wrk_command(port, path, warmup, paths_file),
+                self.wrk_command(port, path, warmup, paths_file, headers),
                 capture_output=True,
                 check=True,
             )
-        command = self.wrk_command(port, path, seconds or self.duration, paths_file)
+        seconds = seconds or self.duration
+        command = self.wrk_command(port, path, seconds, paths_file, headers)
         self.commands.append(" ".join(command))
         load_before = os.getloadavg()[0]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -340,49 +349,68 @@ def kept_at_edge(edge_port, path):
 
 def measure_pages(driver, ports, nginx, pages):
     """Each page through the edge between two runs of a static file of its
-    size; the article also between two runs of the ceiling at its size."""
-    edge_port, app_port, static_port = ports
+    size."""
+    edge_port, _, static_port = ports
     comparisons = []
     for name, path in pages.items():
         status, body, kept = kept_at_edge(edge_port, path)
         static = nginx.static_file(ceiling_page(len(body)))
-        is_article = name == "article"
-        against_static = report.Comparison(
+        comparison = report.Comparison(
             name=f"{name}{'' if kept else ' (not kept at the edge)'}",
             path=path,
             reference="nginx",
-            floor=None if is_article else report.EDGE_LIST_FLOOR,
+            floor=report.EDGE_LIST_FLOOR,
             status=status,
             bytes=len(body),
         )
-        comparisons.append(against_static)
-        ceiling_path = f"/__ceiling__/{len(body)}/"
-        if is_article:
-            against_ceiling = report.Comparison(
-                name=against_static.name,
-                path=path,
-                reference="ceiling",
-                floor=report.EDGE_ARTICLE_FLOOR,
-                status=status,
-                bytes=len(body),
-            )
-            comparisons.append(against_ceiling)
-            against_ceiling.references.append(
-                driver.run(app_port, ceiling_path, "ceiling")
-            )
-        against_static.references.append(
+        comparison.references.append(
             driver.run(static_port, static, f"static {len(body):,} bytes")
         )
-        against_static.figures = driver.run(edge_port, path, f"{name} at the edge")
-        against_static.references.append(
+        comparison.figures = driver.run(edge_port, path, f"{name} at the edge")
+        comparison.references.append(
             driver.run(static_port, static, f"static {len(body):,} bytes")
         )
-        if is_article:
-            against_ceiling.figures = against_static.figures
-            against_ceiling.references.append(
-                driver.run(app_port, ceiling_path, "ceiling")
-            )
+        comparisons.append(comparison)
     return comparisons
+
+
+def measure_article(driver, ports, nginx, path, include):
+    """The article through the edge beside the ceiling at its size and a
+    static file of its size; then its view-count include alone, asked of
+    gunicorn as the edge asks it, beside the ceiling: what each article
+    reading costs Django."""
+    edge_port, app_port, static_port = ports
+    status, body, kept = kept_at_edge(edge_port, path)
+    name = f"article{'' if kept else ' (not kept at the edge)'}"
+    static = nginx.static_file(ceiling_page(len(body)))
+    ceiling_path = f"/__ceiling__/{len(body)}/"
+    fields = {"path": path, "status": status, "bytes": len(body)}
+    against_ceiling = report.Comparison(
+        name=name, reference="ceiling", floor=report.EDGE_ARTICLE_FLOOR, **fields
+    )
+    against_static = report.Comparison(name=name, reference="nginx", **fields)
+    include_status, include_body, _ = fetch(app_port, include, headers=FORWARDED)
+    alone = report.Comparison(
+        name="its view-count include alone (gunicorn)",
+        path=include,
+        reference="ceiling",
+        status=include_status,
+        bytes=len(include_body),
+    )
+    against_ceiling.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    against_static.references.append(driver.run(static_port, static, "static"))
+    against_ceiling.figures = against_static.figures = driver.run(
+        edge_port, path, "article at the edge"
+    )
+    against_static.references.append(driver.run(static_port, static, "static"))
+    between = driver.run(app_port, ceiling_path, "ceiling")
+    against_ceiling.references.append(between)
+    alone.references.append(between)
+    alone.figures = driver.run(
+        app_port, include, "view-count include", headers=FORWARDED
+    )
+    alone.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    return [against_ceiling, against_static, alone]
 
 
 def measure_long_tail(driver, ports, tail, article_bytes, workdir):
@@ -474,11 +502,13 @@ def measure_freshness(edge_port, editor, saves):
 
 
 def main():
+    # Stopped like Ctrl-C, so the servers started below are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     articles = setting("BENCH_ARTICLES", 100_000)
     duration = setting("BENCH_DURATION", 10)
     long_tail = setting("BENCH_LONG_TAIL", 20_000)
     saves = setting("BENCH_SAVES", 5)
-    vcl = Path(setting("BENCH_VCL", str(DEFAULT_VCL)))
+    vcl = Path(setting("BENCH_VCL", str(DEFAULT_VCL))).resolve()
     database_url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
     )
@@ -512,8 +542,8 @@ def main():
 
     from articles.models import Article
 
-    pages, tail, mix, story_ids = choose_pages(long_tail)
-    queries = count_queries(pages)
+    pages, (article, include), tail, mix, story_ids = choose_pages(long_tail)
+    queries = count_queries({**pages, "article": article})
     editor = Editor(story_ids)
     vendor = connection.vendor
     published = Article.objects.published().count()
@@ -545,24 +575,27 @@ def main():
         ):
             log(f"edge :{edge_port} → gunicorn :{app_port}; nginx :{static_port}")
             driver.drain_port, driver.drain_path = app_port, "/__ceiling__/1000/"
-            comparisons = measure_pages(driver, ports, nginx, pages)
-            article_bytes = next(
-                c.bytes for c in comparisons if c.reference == "ceiling"
-            )
-            tail_comparison = measure_long_tail(
-                driver, ports, tail, article_bytes, workdir
-            )
-            mix_comparison, save_seconds, failing = measure_mix(
-                driver, ports, mix, editor, workdir
-            )
-            delays = measure_freshness(edge_port, editor, saves)
+            try:
+                comparisons = measure_pages(driver, ports, nginx, pages)
+                reading = measure_article(driver, ports, nginx, article, include)
+                comparisons += reading
+                article_bytes = reading[0].bytes
+                tail_comparison = measure_long_tail(
+                    driver, ports, tail, article_bytes, workdir
+                )
+                mix_comparison, save_seconds, failing = measure_mix(
+                    driver, ports, mix, editor, workdir
+                )
+                delays = measure_freshness(edge_port, editor, saves)
+            finally:
+                # While the edge is up, so the purge of the old titles reaches it.
+                editor.restore()
             server_commands = [
                 " ".join(gunicorn.command),
                 " ".join(varnish.command),
                 " ".join(nginx.command),
             ]
     finally:
-        editor.restore()
         shutil.rmtree(workdir, ignore_errors=True)
 
     all_comparisons = [*comparisons, tail_comparison, mix_comparison]
@@ -572,11 +605,12 @@ def main():
     problems += [f"mix: {path} answered {status}" for path, status in failing.items()]
     server_log = report.server_log_summary((logs / "gunicorn.log").read_text())
     problems += [f"gunicorn: {p}" for p in report.server_log_problems(server_log)]
+    vcl_in_repository = vcl.is_relative_to(ROOT)
     used_vcl = (
         f"`{vcl.relative_to(ROOT)}` (the repository's)"
-        if vcl.resolve().is_relative_to(ROOT)
-        else f"`{vcl}`, a temporary VCL outside the repository (the repository "
-        "has no edge VCL yet): its figures stand for that VCL, not the real one"
+        if vcl_in_repository
+        else f"`{vcl}`, a VCL from outside the repository, NOT the committed "
+        "edge VCL: these figures are for that VCL, whose text ends this report"
     )
     meta = {
         "started": f"{started:%Y-%m-%d %H:%M:%S} UTC",
@@ -632,6 +666,14 @@ def main():
             report.freshness_table(delays),
         ),
     ]
+    if not vcl_in_repository:
+        sections.append(
+            (
+                "The VCL this run used",
+                f"`{vcl}` (its backend's port set to gunicorn's by the bench):",
+                f"```vcl\n{vcl.read_text().rstrip()}\n```",
+            )
+        )
     text = report.markdown(meta, sections, verdicts, problems)
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(

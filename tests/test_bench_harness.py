@@ -4,6 +4,7 @@ pointed at the bench's gunicorn, nginx's static file, wrk's walk of a list
 of paths, and the saves made during the run."""
 
 import http.server
+import itertools
 import shutil
 import socket
 import subprocess
@@ -378,7 +379,7 @@ def test_wrk_walks_the_list_in_order_and_counts_the_requests_past_its_end(tmp_pa
     order = ["/a/", "/b/", "/c/"]
     steps = {
         (order.index(after) - order.index(before)) % 3
-        for before, after in zip(PathsHeard.heard, PathsHeard.heard[1:])
+        for before, after in itertools.pairwise(PathsHeard.heard)
     }
     assert len(PathsHeard.heard) > 3
     assert steps == {1}
