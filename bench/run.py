@@ -64,8 +64,6 @@ DEFAULT_VCL = ROOT / "edge" / "default.vcl"
 SAVE_EVERY_SECONDS = 5
 # How long freshness polling waits before calling a page stale.
 FRESH_WAIT_SECONDS = 10
-# What Varnish adds to the requests it sends gunicorn (NEWSROOM_PROXY_COUNT=1).
-FORWARDED = {"X-Forwarded-For": "127.0.0.1"}
 
 
 def setting(name, default):
@@ -280,15 +278,13 @@ class Driver:
         self.commands = []
         self.drain_port, self.drain_path = None, None
 
-    def wrk_command(self, port, path, seconds, paths_file=None, headers=None):
+    def wrk_command(self, port, path, seconds, paths_file=None):
         # wrk leaves requests slower than --timeout out of the latency figures,
         # so the timeout is generous: a slow page must show in p99, not vanish.
         command = [
             self.wrk, f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s",
             f"--timeout={self.timeout}s", "--latency",
         ]  # fmt: skip
-        for header in (headers or {}).items():
-            command += ["-H", "{}: {}".format(*header)]
         if paths_file is None:
             return [*command, f"http://127.0.0.1:{port}{path}"]
         return [
@@ -296,21 +292,18 @@ class Driver:
             "--", str(paths_file), str(self.threads),
         ]  # fmt: skip
 
-    def run(
-        self, port, path, name, *, seconds=None, warmup=None, paths_file=None,
-        headers=None,
-    ):  # fmt: skip
+    def run(self, port, path, name, *, seconds=None, warmup=None, paths_file=None):
         """wrk's figures for one measured run (after a warm-up), with the
         machine's load average before and after."""
         warmup = self.warmup if warmup is None else warmup
         if warmup:
             subprocess.run(
-                self.wrk_command(port, path, warmup, paths_file, headers),
+                self.wrk_command(port, path, warmup, paths_file),
                 capture_output=True,
                 check=True,
             )
         seconds = seconds or self.duration
-        command = self.wrk_command(port, path, seconds, paths_file, headers)
+        command = self.wrk_command(port, path, seconds, paths_file)
         self.commands.append(" ".join(command))
         load_before = os.getloadavg()[0]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -376,9 +369,9 @@ def measure_pages(driver, ports, nginx, pages):
 
 def measure_article(driver, ports, nginx, path, include):
     """The article through the edge beside the ceiling at its size and a
-    static file of its size; then its view-count include alone, asked of
-    gunicorn as the edge asks it, beside the ceiling: what each article
-    reading costs Django."""
+    static file of its size; then its view-count include alone, through the
+    edge (which passes it to gunicorn), beside the ceiling: what each
+    article reading costs Django."""
     edge_port, app_port, static_port = ports
     status, body, kept = kept_at_edge(edge_port, path)
     name = f"article{'' if kept else ' (not kept at the edge)'}"
@@ -389,9 +382,9 @@ def measure_article(driver, ports, nginx, path, include):
         name=name, reference="ceiling", floor=report.EDGE_ARTICLE_FLOOR, **fields
     )
     against_static = report.Comparison(name=name, reference="nginx", **fields)
-    include_status, include_body, _ = fetch(app_port, include, headers=FORWARDED)
+    include_status, include_body, _ = fetch(edge_port, include)
     alone = report.Comparison(
-        name="its view-count include alone (gunicorn)",
+        name="its view-count include alone (passed by the edge)",
         path=include,
         reference="ceiling",
         status=include_status,
@@ -406,9 +399,7 @@ def measure_article(driver, ports, nginx, path, include):
     between = driver.run(app_port, ceiling_path, "ceiling")
     against_ceiling.references.append(between)
     alone.references.append(between)
-    alone.figures = driver.run(
-        app_port, include, "view-count include", headers=FORWARDED
-    )
+    alone.figures = driver.run(edge_port, include, "view-count include")
     alone.references.append(driver.run(app_port, ceiling_path, "ceiling"))
     return [against_ceiling, against_static, alone]
 
@@ -641,8 +632,10 @@ def main():
         (
             "Pages through the edge",
             "Each page through Varnish, between two runs of a static file of the "
-            "same size served by nginx (and, for the article, two runs of the "
-            "Django ceiling at its size, gunicorn with no database).",
+            "same size served by nginx; the article also between two runs of the "
+            "Django ceiling at its size (gunicorn, no database), and its "
+            "view-count include alone, which Varnish passes to gunicorn on every "
+            "reading.",
             report.comparison_table(comparisons),
         ),
         (
