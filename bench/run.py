@@ -154,8 +154,8 @@ def choose_pages(long_tail):
         "news": "/news/",
         "organization's list": sources[0].get_absolute_url(),
     }
-    # Older stories, asked by nobody before: the pages above and the mix
-    # show the newest ones.
+    # Stories nobody asks for in this run before the long tail (Varnish starts
+    # empty each run): the pages above and the mix show the newest ones.
     taken = {article.pk, *(a.pk for a in newest)}
     tail_ids = [
         pk for pk in bench.order_by().values_list("pk", flat=True) if pk not in taken
