@@ -84,9 +84,12 @@ migrations-check: install
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
 
-# Load benchmark (issue 6): gunicorn with debug off against the Django ceiling,
-# wrk at 16 connections; writes bench/results/. SQLite in bench/bench.sqlite3
-# unless DATABASE_URL is set. BENCH_ARTICLES=100000 BENCH_DURATION=10 (seconds).
+# Benchmark (issue 10): readers' pages through Varnish (BENCH_VCL) in front of
+# gunicorn and the job worker, against nginx serving files of the same size
+# and the Django ceiling; the long tail, a mix under edits, freshness. wrk at
+# 16 connections; writes bench/results/. SQLite in bench/bench.sqlite3 unless
+# DATABASE_URL is set. BENCH_ARTICLES=100000 BENCH_DURATION=10 (seconds);
+# README "Benchmark" lists the rest.
 .PHONY: bench
 bench: install messages
 	$(PY) -m bench.run

@@ -1,10 +1,11 @@
 """The ceiling: the fastest any Django page can be on this machine.
 
-A prebuilt HTML string as big as /news/'s response, answered by a plain view
-with no database and no template, through the same middleware and gunicorn
-as every other page. `make bench` sets BENCH_CEILING_BYTES to /news/'s size."""
+A prebuilt HTML string of the size in the address (`/__ceiling__/<bytes>/`,
+as big as the page it is compared with), answered by a plain view with no
+database and no template, through the same middleware and gunicorn as every
+other page."""
 
-import os
+import functools
 
 from django.http import HttpResponse
 
@@ -28,8 +29,9 @@ def ceiling_page(size):
     return (_HEAD + paragraphs + padding + _TAIL).encode("ascii")
 
 
-PAGE = ceiling_page(int(os.environ.get("BENCH_CEILING_BYTES") or 30_000))
+# A few sizes per run; each page is built once per worker.
+_page = functools.lru_cache(maxsize=16)(ceiling_page)
 
 
-def ceiling(request):
-    return HttpResponse(PAGE)
+def ceiling(request, size):
+    return HttpResponse(_page(min(size, 10_000_000)))

@@ -1,6 +1,6 @@
 """The pure half of `make bench`: reading wrk's output, comparing each page
-with the ceiling, checking the issue's targets and writing the table. No
-Django, no processes, so the tests can feed it text."""
+with the reference runs beside it, checking the issue's targets and writing
+the tables. No Django, no processes, so the tests can feed it text."""
 
 import re
 from dataclasses import asdict, dataclass, field
@@ -8,16 +8,27 @@ from dataclasses import asdict, dataclass, field
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _DURATION = r"([\d.]+)(us|ms|s|m|h)"
 
-# Throughput floors from the issue, as a share of the ceiling, by page kind:
-# with the anonymous page cache off, and with it on (every page).
-RATIO_TARGETS = {"article": 0.5, "list": 0.4, "search": 0.25}
-CACHED_RATIO_TARGET = 0.9
-CACHED_RATIO_TARGETS = dict.fromkeys(
-    ("article", "list", "search", "feed", "sitemap"), CACHED_RATIO_TARGET
-)
-P99_TARGET_MS = 100.0
-DEEP_PAGE_LATENCY_FACTOR = 2.0
-WORKER_RSS_TARGET_MB = 150.0
+# The targets of issue 10, "Readers' pages at internet scale on real engines".
+# Home, /news/ and an organization's list through the edge, as a share of a
+# static file of the same size served by nginx.
+EDGE_LIST_FLOOR = 0.5
+# Article pages (which count views) through the edge, as a share of the
+# no-database Django page through gunicorn.
+EDGE_ARTICLE_FLOOR = 0.9
+# The long tail: each article asked once, through the edge.
+LONG_TAIL_FLOOR = 0.3
+LONG_TAIL_P99_MS = 100.0
+# A mix of public pages with one save every 5 seconds, against the same mix calm.
+EDITED_MIX_FLOOR = 0.9
+EDITED_MIX_P99_MS = 50.0
+# From a committed save to the new title at the edge.
+FRESH_WITHIN_SECONDS = 1.0
+
+REFERENCES = {
+    "nginx": "static file (nginx)",
+    "ceiling": "Django ceiling",
+    "calm": "calm mix",
+}
 
 
 class WrkOutputError(ValueError):
@@ -64,6 +75,7 @@ def parse_wrk(output):
             strict=True,
         )
     )
+    past_end = re.search(r"^Requests past the end of the list: (\d+)", output, re.M)
     return {
         "requests": _count(total[1]),
         "seconds": duration_ms(total[2] + total[3]) / 1000,
@@ -74,131 +86,215 @@ def parse_wrk(output):
         "p99_ms": percentiles[99],
         "non_2xx_3xx": int(non_2xx[1]) if non_2xx else 0,
         "socket_errors": socket_errors,
+        "past_end": int(past_end[1]) if past_end else None,
     }
 
 
-def ratio(requests_per_second, ceiling_requests_per_second):
-    """A page's throughput as a share of the ceiling's; None without a ceiling."""
-    if not ceiling_requests_per_second:
+def ratio(requests_per_second, reference_requests_per_second):
+    """A throughput as a share of the reference's; None without a reference."""
+    if not reference_requests_per_second:
         return None
-    return requests_per_second / ceiling_requests_per_second
+    return requests_per_second / reference_requests_per_second
+
+
+def mean(values):
+    values = list(values)
+    return sum(values) / len(values) if values else None
+
+
+def median(values):
+    values = sorted(values)
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def problems(figures, *, each_once=False):
+    """What went wrong in one wrk run: no request at all, socket errors,
+    failed requests, and (`each_once`) paths asked twice."""
+    found = []
+    if not figures["requests"]:
+        found.append("no request completed within the run")
+    errors = sum(figures["socket_errors"].values())
+    if errors:
+        found.append(f"{errors} socket errors {figures['socket_errors']}")
+    if figures["non_2xx_3xx"]:
+        found.append(f"{figures['non_2xx_3xx']} responses were 4xx/5xx")
+    if each_once and figures.get("past_end"):
+        found.append(
+            f"{figures['past_end']} requests went past the end of the list "
+            "(those paths were asked twice)"
+        )
+    return found
 
 
 @dataclass
-class Result:
+class Comparison:
+    """One run of a page beside runs of its reference (a static file of the
+    same size, or the Django ceiling) just before and just after it: the
+    machine's speed drifts during a run, so a page is compared with what the
+    machine could do at that time."""
+
     name: str
     path: str
-    kind: str  # ceiling, home, list, search, article, feed, sitemap, probe
-    expected_status: int = 200
+    reference: str  # what it is compared with: "nginx" or "ceiling"
+    floor: float | None = None  # the issue's least share of the reference
+    p99_limit_ms: float | None = None
     status: int | None = None
     bytes: int | None = None
-    queries_first: int | None = None
-    queries_again: int | None = None
-    wrk: dict | None = None
-    ratio: float | None = None
-    # Requests/s of the ceiling runs just before and just after this page.
-    nearby_ceilings: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
+    figures: dict | None = None
+    references: list = field(default_factory=list)  # wrk figures beside it
+    each_once: bool = False  # a walk of paths that must each be asked once
 
     @property
-    def errors(self):
-        return sum(self.wrk["socket_errors"].values()) if self.wrk else None
+    def reference_rps(self):
+        return mean(r["requests_per_second"] for r in self.references)
 
-    def check(self):
-        """Record what went wrong: a wrong status, failed or errored requests."""
-        self.problems = []
-        if self.status != self.expected_status:
-            self.problems.append(
-                f"answered {self.status}, expected {self.expected_status}"
+    @property
+    def ratio(self):
+        if not self.figures:
+            return None
+        return ratio(self.figures["requests_per_second"], self.reference_rps)
+
+    def problems(self):
+        found = [] if self.status == 200 else [f"answered {self.status}, not 200"]
+        if self.figures is not None:
+            found += problems(self.figures, each_once=self.each_once)
+        for figures in self.references:
+            found += [f"{self.reference} run: {p}" for p in problems(figures)]
+        return found
+
+    def verdicts(self):
+        """(target, measured, passed) for this page's targets."""
+        found = []
+        if self.floor is not None and self.ratio is not None:
+            found.append(
+                (
+                    f"{self.name}: ≥ {self.floor:.1f} of the "
+                    f"{REFERENCES[self.reference]}",
+                    f"{self.ratio:.2f}",
+                    self.ratio >= self.floor,
+                )
             )
-        if self.wrk is None:
-            return self.problems
-        if not self.wrk["requests"]:
-            self.problems.append("no request completed within the run")
-        if self.errors:
-            self.problems.append(
-                f"{self.errors} socket errors {self.wrk['socket_errors']}"
+        if self.p99_limit_ms is not None and self.figures:
+            p99 = self.figures["p99_ms"]
+            found.append(
+                (
+                    f"{self.name}: p99 < {self.p99_limit_ms:.0f} ms",
+                    f"{p99:.1f} ms",
+                    p99 < self.p99_limit_ms,
+                )
             )
-        failed = self.wrk["non_2xx_3xx"]
-        if self.expected_status < 400 and failed:
-            self.problems.append(f"{failed} responses were 4xx/5xx under load")
-        if self.expected_status >= 400 and failed < self.wrk["requests"]:
-            self.problems.append("some error-probe responses were not errors")
-        return self.problems
+        return found
 
     def as_dict(self):
-        return {**asdict(self), "errors": self.errors}
+        return {**asdict(self), "ratio": self.ratio, "problems": self.problems()}
 
 
-def apply_ratios(results, interleaved_ceilings=()):
-    """Each page's share of the ceiling runs just before and after it, since
-    a machine's speed drifts during a run (other tenants, CPU boost): a page
-    is compared with what the machine could do at that time. The ceiling
-    runs themselves, and pages without neighbours, are compared with the
-    mean of every ceiling run, which is returned."""
-    ceilings = [
-        r.wrk["requests_per_second"] for r in results if r.kind == "ceiling" and r.wrk
-    ] + list(interleaved_ceilings)
-    ceiling = sum(ceilings) / len(ceilings) if ceilings else None
-    for result in results:
-        if not result.wrk:
-            continue
-        nearby = result.nearby_ceilings if result.kind != "ceiling" else []
-        reference = sum(nearby) / len(nearby) if nearby else ceiling
-        result.ratio = ratio(result.wrk["requests_per_second"], reference)
-    return ceiling
-
-
-def target_verdicts(results, worker_rss_mb=(), ratio_targets=None):
-    """(target, measured, passed) for each of the issue's numeric targets
-    that this run can check; `ratio_targets` maps page kinds to their floor
-    (RATIO_TARGETS unless given)."""
-    if ratio_targets is None:
-        ratio_targets = RATIO_TARGETS
-    verdicts = []
-    by_name = {r.name: r for r in results}
-    for result in results:
-        if not result.wrk or result.kind == "ceiling" or result.problems:
-            continue
-        floor = ratio_targets.get(result.kind)
-        if floor is not None and result.ratio is not None:
-            verdicts.append(
-                (
-                    f"{result.name}: ≥ {floor:.2f} of the ceiling",
-                    f"{result.ratio:.2f}",
-                    result.ratio >= floor,
-                )
-            )
-        if result.kind != "probe":
-            p99 = result.wrk["p99_ms"]
-            verdicts.append(
-                (
-                    f"{result.name}: p99 < {P99_TARGET_MS:.0f} ms",
-                    f"{p99:.1f} ms",
-                    p99 < P99_TARGET_MS,
-                )
-            )
-    first, deep = by_name.get("news"), by_name.get("news deep page")
-    measured = [r for r in (first, deep) if r and r.wrk and r.wrk["requests"]]
-    if len(measured) == 2 and not first.problems and not deep.problems:
-        factor = deep.wrk["p50_ms"] / first.wrk["p50_ms"]
-        verdicts.append(
-            (
-                f"{deep.path} p50 within {DEEP_PAGE_LATENCY_FACTOR:.0f}× of page 1",
-                f"{factor:.2f}×",
-                factor <= DEEP_PAGE_LATENCY_FACTOR,
-            )
+def freshness_verdicts(delays):
+    """`delays`: for each save, {page: seconds until the edge showed it, or
+    None if it never did within the wait}."""
+    seconds = [value for save in delays for value in save.values()]
+    stale = [value for value in seconds if value is None]
+    worst = None if stale or not seconds else max(seconds)
+    return [
+        (
+            f"a save shows through the edge within {FRESH_WITHIN_SECONDS:.0f} s",
+            f"max {worst:.3f} s" if worst is not None else f"{len(stale)} never fresh",
+            worst is not None and worst <= FRESH_WITHIN_SECONDS,
         )
-    if worker_rss_mb:
-        largest = max(worker_rss_mb)
-        verdicts.append(
-            (
-                f"worker memory < {WORKER_RSS_TARGET_MB:.0f} MB",
-                f"{largest:.0f} MB",
-                largest < WORKER_RSS_TARGET_MB,
+    ]
+
+
+def _fmt(value, spec):
+    return "–" if value is None else format(value, spec)
+
+
+def comparison_table(comparisons):
+    """Each page beside its reference runs, as a Markdown table."""
+    header = (
+        "| page | URL | status | KiB | req/s | p50 ms | p99 ms | compared with "
+        "| its req/s before / after | × it | target | load before → after |"
+    )
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for c in comparisons:
+        figures = c.figures or {}
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    c.name,
+                    f"`{c.path}`",
+                    _fmt(c.status, "d"),
+                    _fmt(c.bytes / 1024 if c.bytes is not None else None, ".1f"),
+                    _fmt(figures.get("requests_per_second"), ",.0f"),
+                    _fmt(figures.get("p50_ms"), ".1f"),
+                    _fmt(figures.get("p99_ms"), ".1f"),
+                    REFERENCES[c.reference],
+                    " / ".join(f"{r['requests_per_second']:,.0f}" for r in c.references)
+                    or "–",
+                    _fmt(c.ratio, ".2f"),
+                    f"≥ {c.floor:.1f}" if c.floor is not None else "–",
+                    " → ".join(f"{n:.1f}" for n in figures.get("load", ())) or "–",
+                ]
             )
+            + " |"
         )
-    return verdicts
+    return "\n".join(lines)
+
+
+def freshness_table(delays):
+    """One row per page: each save's delay, then the median and the max."""
+    pages = list(delays[0]) if delays else []
+    header = (
+        "| page | "
+        + " | ".join(f"save {n}" for n in range(1, len(delays) + 1))
+        + " | median | max |"
+    )
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for page in pages:
+        seconds = [save[page] for save in delays]
+        known = [s for s in seconds if s is not None]
+        worst = max(known) if len(known) == len(seconds) else None
+        lines.append(
+            f"| `{page}` | "
+            + " | ".join(_fmt(s, ".3f") if s is not None else "stale" for s in seconds)
+            + f" | {_fmt(median(known), '.3f')} | "
+            + (_fmt(worst, ".3f") if worst is not None else "stale")
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def targets_table(verdicts):
+    lines = ["| target (issue 10) | measured | |", "|---|---|---|"]
+    lines += [
+        f"| {target} | {measured} | {'pass' if ok else 'FAIL'} |"
+        for target, measured, ok in verdicts
+    ]
+    return "\n".join(lines)
+
+
+def markdown(meta, sections, verdicts, problems_found):
+    """The whole report: what ran where and how, every target with its
+    verdict, then each measurement's table."""
+    lines = [f"# Newsroom bench, {meta['started']} ({meta['vendor']})", ""]
+    lines += [f"- {key}: {value}" for key, value in meta.items() if key != "commands"]
+    lines += ["", "## Targets", "", targets_table(verdicts), ""]
+    if problems_found:
+        lines += ["## Problems", ""]
+        lines += [f"- {problem}" for problem in problems_found]
+        lines.append("")
+    for title, description, table in sections:
+        lines += [f"## {title}", "", description, "", table, ""]
+    if meta.get("commands"):
+        lines += ["## Commands", "", "```"]
+        lines += meta["commands"]
+        lines += ["```", ""]
+    return "\n".join(lines)
 
 
 _LOG_EVENTS = {
@@ -221,94 +317,3 @@ def server_log_problems(summary):
         for label, count in summary.items()
         if count and label != "workers booted"
     ]
-
-
-def _fmt(value, spec):
-    return "–" if value is None else format(value, spec)
-
-
-def table(results):
-    """The results as a Markdown table (readable as plain text too)."""
-    header = (
-        "| page | URL | status | KiB | req/s | p50 ms | p99 ms | non-2xx/3xx "
-        "| errors | queries 1st/again | ceiling beside, req/s | × ceiling |"
-    )
-    lines = [header, "|" + "---|" * (header.count("|") - 1)]
-    for r in results:
-        w = r.wrk or {}
-        status = _fmt(r.status, "d")
-        if r.status != r.expected_status:
-            status += f" (want {r.expected_status})"
-        queries = (
-            f"{_fmt(r.queries_first, 'd')}/{_fmt(r.queries_again, 'd')}"
-            if r.queries_first is not None
-            else "–"
-        )
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    r.name,
-                    f"`{r.path}`",
-                    status,
-                    _fmt(r.bytes / 1024 if r.bytes is not None else None, ".1f"),
-                    _fmt(w.get("requests_per_second"), ",.0f"),
-                    _fmt(w.get("p50_ms"), ".1f"),
-                    _fmt(w.get("p99_ms"), ".1f"),
-                    _fmt(w.get("non_2xx_3xx"), "d"),
-                    _fmt(r.errors, "d"),
-                    queries,
-                    " / ".join(f"{rps:,.0f}" for rps in r.nearby_ceilings) or "–",
-                    _fmt(r.ratio, ".2f"),
-                ]
-            )
-            + " |"
-        )
-    return "\n".join(lines)
-
-
-@dataclass
-class Phase:
-    """One run of every page under one server configuration."""
-
-    title: str
-    description: str
-    results: list
-    verdicts: list = field(default_factory=list)
-    memory: dict = field(default_factory=dict)
-    server_problems: list = field(default_factory=list)
-
-    @property
-    def failed(self):
-        return bool(self.server_problems) or any(r.problems for r in self.results)
-
-
-def markdown(meta, phases):
-    """The whole report: what ran where, then for each phase the table, its
-    problems, the targets and the workers' memory."""
-    lines = [f"# Newsroom bench, {meta['started']} ({meta['vendor']})", ""]
-    lines += [f"- {key}: {value}" for key, value in meta.items()]
-    for phase in phases:
-        lines += ["", f"## {phase.title}", "", phase.description, ""]
-        lines += [table(phase.results), ""]
-        problems = [(r.name, p) for r in phase.results for p in r.problems]
-        problems += [("server log", problem) for problem in phase.server_problems]
-        if problems:
-            lines += ["### Problems", ""]
-            lines += [f"- {name}: {problem}" for name, problem in problems]
-            lines.append("")
-        if phase.verdicts:
-            lines += [
-                "### Targets (issue 6)",
-                "",
-                "| target | measured | |",
-                "|---|---|---|",
-            ]
-            lines += [
-                f"| {target} | {measured} | {'pass' if ok else 'FAIL'} |"
-                for target, measured, ok in phase.verdicts
-            ]
-            lines.append("")
-        lines += ["### Gunicorn workers", ""]
-        lines += [f"- {key}: {value}" for key, value in phase.memory.items()]
-    return "\n".join(lines) + "\n"

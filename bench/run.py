@@ -1,57 +1,75 @@
-"""`make bench`: the production path under load, beside the Django ceiling.
+"""`make bench`: what readers get, through the edge, in one run on one machine.
 
 1. Migrates, collects static files and seeds BENCH_ARTICLES articles (skipped
    when enough bench articles exist) in DATABASE_URL, or in bench/bench.sqlite3
    so the demo database is never touched.
-2. Counts SQL queries per page with Django's test client against that database
-   (first request, then the same request again), with the page cache off.
-3. Twice, once with the anonymous page cache off and once with it on (PHASES):
-   starts gunicorn with the committed gunicorn.conf.py, debug off, on a free
-   127.0.0.1 port, with bench.settings: the site plus the ceiling page, a
-   prebuilt string as big as /news/ served by a view with no database; then
-   drives every page with wrk (warm-up, then BENCH_DURATION seconds at
-   BENCH_CONNECTIONS connections), the ceiling first, last and between
-   every two pages (each page is compared with the ceiling runs beside it).
-4. Prints the tables and writes them to bench/results/<time>-<vendor>.md and
-   .json. The cache is Redis when REDIS_URL is set, else local memory.
+2. Chooses, inside Django, the pages: home, /news/, the biggest source's
+   list, an article from the middle of the archive, a list of article URLs
+   nobody asked for yet (the long tail), a mix of public pages, and the
+   newest stories, which are saved.
+3. Starts gunicorn (gunicorn.conf.py, debug off, bench.settings: the site plus
+   the ceiling `/__ceiling__/<bytes>/`, a page of that size with no database),
+   the job worker, Varnish with edge/default.vcl in front of gunicorn, and nginx
+   serving static files as big as the pages, each on a loopback port. The
+   site purges the edge (NEWSROOM_EDGE_PURGE_URL) and trusts one proxy.
+4. Drives them with wrk (BENCH_CONNECTIONS connections, BENCH_THREADS
+   threads; a warm-up, then BENCH_DURATION seconds), each measured run
+   between two runs of its reference, so a drift of the machine's speed is
+   not charged to the page:
+   a. each page through the edge against a static file of its size (nginx);
+      the article also against the ceiling at its size (gunicorn);
+   b. the long tail: each never-asked article URL once, against the ceiling;
+   c. the mix of public pages while a story is saved through the ORM every
+      5 seconds (a committed save, purged at the edge), against the same mix
+      calm, before and after;
+   d. freshness: BENCH_SAVES saves of the newest story, each followed by
+      polling the edge until its page and /news/ show the new title.
+5. Prints the tables and writes them to bench/results/<time>-<vendor>.md and
+   .json; exits 1 if any request failed or any page answered other than 200.
 
-Settings (environment): BENCH_ARTICLES (100000), BENCH_DURATION (10),
-BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_TIMEOUT
-(10 seconds per request), DATABASE_URL.
-Exits 1 if any page answered other than expected or any request failed.
+Settings (environment): BENCH_ARTICLES (100000), BENCH_DURATION (10 seconds;
+the mix runs three times as long), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+BENCH_THREADS (2), BENCH_TIMEOUT (10 seconds per request), BENCH_LONG_TAIL
+(20000 URLs listed; each is asked at most once), BENCH_SAVES (5),
+BENCH_VARNISH_MEMORY (256m), BENCH_PORT (the
+first of three consecutive ports for Varnish, gunicorn and nginx; free ports
+otherwise), DATABASE_URL, REDIS_URL.
 """
 
-import calendar
-import copy
-import http.client
 import json
-import math
 import os
 import platform
+import random
 import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
-
-from django.utils.text import slugify
 
 from bench import report
+from bench.ceiling import ceiling_page
+from bench.servers import Gunicorn, JobWorker, Nginx, Varnish, fetch
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BIN = Path(sys.executable).parent
+WALK = ROOT / "bench" / "lua" / "walk.lua"
+# The issue's pace of editing during the mix.
+SAVE_EVERY_SECONDS = 5
+# How long freshness polling waits before calling a page stale.
+FRESH_WAIT_SECONDS = 10
 
 
 def setting(name, default):
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    return type(default)(value)
 
 
 def log(message):
@@ -61,33 +79,17 @@ def log(message):
 # --- Preparing ------------------------------------------------------------------
 
 
-def ensure_wrk():
-    """wrk's path; installs Debian's package when run as root with apt."""
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        log("installing wrk from Debian's packages")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = [
-            "apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=300", "wrk"
-        ]  # fmt: skip
-        done = subprocess.run(install, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
-            done = subprocess.run(install, env=env, capture_output=True, text=True)
-        found = shutil.which("wrk")
-        if found:
-            return found
-        log(done.stderr.strip())
-    sys.exit(
-        "bench: wrk is not installed and could not be installed here.\n"
-        "Install it and run again: `sudo apt-get install wrk` (Debian, Ubuntu) "
-        "or `brew install wrk` (macOS)."
-    )
+def require(program, package):
+    found = shutil.which(program) or shutil.which(program, path="/usr/sbin:/sbin")
+    if not found:
+        sys.exit(
+            f"bench: {program} is not installed. Install it and run again: "
+            f"`sudo apt-get install {package}`."
+        )
+    return found
 
 
-def server_env(database_url):
+def server_env(database_url, edge_port):
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -95,8 +97,9 @@ def server_env(database_url):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url,
-        # Its own content version, apart from a `make run` on the same checkout.
-        "NEWSROOM_CONTENT_VERSION_FILE": str(ROOT / "var" / "bench-content-version"),
+        "NEWSROOM_EDGE_PURGE_URL": f"http://127.0.0.1:{edge_port}/",
+        # Varnish appends the reader's address to X-Forwarded-For.
+        "NEWSROOM_PROXY_COUNT": "1",
         # gunicorn still formats each access line, as in production, but
         # millions of them would only fill the disk.
         "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -107,20 +110,26 @@ def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count):
+    first = setting("BENCH_PORT", 0)
+    if first:
+        return [first + n for n in range(count)]
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
-# --- Inside Django: what to fetch, and how many queries each costs ---------------
+# --- Inside Django: what to ask for, and what to save ------------------------------
 
 
-def choose_pages():
+def choose_pages(long_tail):
     """The pages to drive, with real values from the bench content."""
-    from django.conf import settings
     from django.db.models import Count
-    from django.utils import timezone
 
     from articles.bench_content import BENCH_SLUG_PREFIX, SEARCH_WORD
     from articles.models import Article, Organization
@@ -128,225 +137,385 @@ def choose_pages():
     bench = Article.objects.published().filter(
         organization__slug__startswith=BENCH_SLUG_PREFIX
     )
-    biggest = (
+    sources = list(
         Organization.objects.filter(slug__startswith=BENCH_SLUG_PREFIX)
         .annotate(n=Count("articles"))
-        .order_by("-n")
-        .first()
+        .order_by("-n")[:10]
     )
+    newest = list(bench.order_by("-published_at")[:30])
+    total = bench.count()
     # A story from the middle of the archive: neither the newest nor the oldest.
-    article = bench.order_by("-published_at")[bench.count() // 2 :].first()
-    if biggest is None or article is None:
+    article = bench.order_by("-published_at")[total // 2 :].first()
+    if not sources or article is None or len(newest) < 3:
         sys.exit("bench: no published bench articles; did seed_bench run?")
-    local_now = timezone.localtime()
-    last_month = (local_now.replace(day=1) - timedelta(days=1)).date()
-    month_end = last_month.replace(
-        day=calendar.monthrange(last_month.year, last_month.month)[1]
-    )
-    month = {"date_from": last_month.replace(day=1), "date_to": month_end}
-    # Page 2000 at 100,000 articles; the last page when there are fewer.
-    deep_page = max(
-        1, min(2000, math.ceil(bench.count() / settings.NEWSROOM_PAGE_SIZE))
-    )
-    return [
-        ("ceiling", "/__ceiling__/", "ceiling", 200),
-        ("home", "/", "list", 200),
-        ("news", "/news/", "list", 200),
-        ("news deep page", f"/news/?page={deep_page}", "list", 200),
-        ("news by organization", f"/news/?organization={biggest.slug}", "list", 200),
-        ("news in a month", f"/news/?{urlencode(month)}", "list", 200),
-        ("search", f"/news/?q={SEARCH_WORD}", "search", 200),
-        ("article", article.get_absolute_url(), "article", 200),
-        ("RSS feed", "/news/feed/", "feed", 200),
-        ("sitemap index", "/sitemap.xml", "sitemap", 200),
-        ("page past the end", "/news/?page=999999", "probe", 404),
-        ("invalid date", "/news/?date_from=2023-13-45", "probe", 400),
-        ("ceiling again", "/__ceiling__/", "ceiling", 200),
+    pages = {
+        "home": "/",
+        "news": "/news/",
+        "organization's list": sources[0].get_absolute_url(),
+    }
+    # Stories nobody asks for in this run before the long tail (Varnish starts
+    # empty each run): the pages above and the mix show the newest ones.
+    taken = {article.pk, *(a.pk for a in newest)}
+    tail_ids = [
+        pk for pk in bench.order_by().values_list("pk", flat=True) if pk not in taken
     ]
+    random.Random(10).shuffle(tail_ids)
+    tail = [
+        a.get_absolute_url()
+        for a in Article.objects.filter(pk__in=tail_ids[:long_tail])
+    ]
+    random.Random(11).shuffle(tail)
+    year = newest[0].published_at.year
+    mix = [
+        "/",
+        "/news/",
+        *(f"/news/?page={n}" for n in range(2, 6)),
+        "/organizations/",
+        *(source.get_absolute_url() for source in sources),
+        f"/news/?organization={sources[1].slug}",
+        f"/news/?q={SEARCH_WORD}",
+        f"/news/{year}/",
+        "/news/feed/",
+        "/news/feed/atom/",
+        "/sitemap.xml",
+        "/gallery/",
+        *(story.get_absolute_url() for story in newest),
+        article.get_absolute_url(),
+    ]
+    reading = (article.get_absolute_url(), f"/views/{article.pk}/")
+    return pages, reading, tail, mix, [story.pk for story in newest[:3]]
 
 
-def count_queries(path):
-    """(status, bytes, queries on the first request, queries on the next)."""
+def count_queries(paths):
+    """{path: queries of a first request}, through Django's test client."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)
-    counts = []
-    for _ in range(2):
+    counts = {}
+    for name, path in paths.items():
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        counts.append(len(queries))
-    return response.status_code, len(response.content), *counts
+            client.get(path)
+        counts[name] = len(queries)
+    return counts
 
 
-def inspect_site(env):
-    """Run Django in this process, against the bench database, to choose the
-    pages and count their queries before gunicorn starts."""
-    # Queries are what a request costs when it runs its view.
-    os.environ.update({**env, "NEWSROOM_PAGE_CACHE_SECONDS": "0"})
+def open_django(env):
+    """Django in this process, against the bench database, as the site sees
+    it: it saves stories and purges the edge as an editor's save would."""
+    os.environ.update(env)
     import django
 
     django.setup()
-    from django.db import connection, connections
-
-    pages = choose_pages()
-    results = []
-    for name, path, kind, expected in pages:
-        result = report.Result(name, path, kind, expected_status=expected)
-        if kind != "ceiling":
-            status, size, result.queries_first, result.queries_again = count_queries(
-                path
-            )
-            log(
-                f"{name}: {status}, {size:,} bytes, queries "
-                f"{result.queries_first}/{result.queries_again}"
-            )
-        results.append(result)
-    news = next(r for r in results if r.name == "news")
-    ceiling_bytes = count_queries(news.path)[1]
-    vendor = connection.vendor
-    from articles.bench_content import BENCH_SLUG_PREFIX
-    from articles.models import Article
-
-    counts = {
-        "articles": Article.objects.count(),
-        "published": Article.objects.published().count(),
-        "bench_articles": Article.objects.filter(
-            organization__slug__startswith=BENCH_SLUG_PREFIX
-        ).count(),
-    }
-    connections.close_all()
-    return results, ceiling_bytes, vendor, counts
 
 
-# --- Under gunicorn ---------------------------------------------------------------
+class Editor:
+    """Saves stories through the ORM as the admin does: a new title,
+    committed, its keys purged at the edge once the commit is done."""
+
+    def __init__(self, story_ids):
+        from articles.models import Article
+
+        self.stories = list(Article.objects.filter(pk__in=story_ids))
+        self.titles = {story.pk: story.title for story in self.stories}
+        self.saves = 0
+
+    def save(self, story):
+        """Give `story` a new title; return (the title's unique word, the
+        monotonic time its transaction committed)."""
+        from django.db import transaction
+
+        self.saves += 1
+        word = f"benchedit{self.saves}x{secrets.token_hex(3)}"
+        committed = []
+        with transaction.atomic():
+            # Registered first, so it runs before the save's own purge.
+            transaction.on_commit(lambda: committed.append(time.monotonic()))
+            story.title = f"{self.titles[story.pk]} {word}"
+            story.save()
+        return word, committed[0]
+
+    def restore(self):
+        for story in self.stories:
+            story.title = self.titles[story.pk]
+            story.save()
 
 
-def fetch(port, path, timeout=60):
-    """(status, body bytes) of one plain GET, redirects not followed."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1"})
-        response = conn.getresponse()
-        return response.status, len(response.read())
-    finally:
-        conn.close()
+class SavingEvery(threading.Thread):
+    """One save every `seconds` while a run lasts, round the stories."""
 
-
-def drain(port, limit=120):
-    """Wait for requests wrk left in flight to finish, so a slow page's
-    backlog is not charged to the next page: until the ceiling answers fast."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        try:
-            fetch(port, "/__ceiling__/", timeout=limit)
-        except OSError:
-            continue
-        if time.monotonic() - started < 0.2:
-            return
-
-
-class Gunicorn:
-    def __init__(self, env, port, log_path):
-        self.env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-        self.port = port
-        self.log_path = log_path
-        self.process = None
-
-    def __enter__(self):
-        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
-        self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log_file,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if fetch(self.port, "/healthz")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.3)
-        self.__exit__(None, None, None)
-        sys.exit(f"bench: gunicorn did not come up; see {self.log_path}")
-
-    def __exit__(self, *exc):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-
-    def workers_rss_mb(self):
-        """{pid: resident MB} of the master's worker processes right now."""
-        done = subprocess.run(
-            ["ps", "-o", "pid=,rss=", "--ppid", str(self.process.pid)],
-            capture_output=True,
-            text=True,
-        )
-        rows = (line.split() for line in done.stdout.splitlines() if line.strip())
-        return {int(pid): int(rss) / 1024 for pid, rss in rows}
-
-
-class MemoryWatch(threading.Thread):
-    """Samples worker memory once a second while the load runs."""
-
-    def __init__(self, server):
+    def __init__(self, editor, seconds):
         super().__init__(daemon=True)
-        self.server, self.peak, self.pids = server, 0.0, set()
+        self.editor, self.seconds = editor, seconds
         self.stop = threading.Event()
+        self.durations = []
 
     def run(self):
-        while not self.stop.wait(1):
-            sample = self.server.workers_rss_mb()
-            self.pids |= set(sample)
-            self.peak = max([self.peak, *sample.values()])
+        from django.db import connection
+
+        turn = 0
+        try:
+            while not self.stop.wait(self.seconds):
+                started = time.monotonic()
+                self.editor.save(self.editor.stories[turn % len(self.editor.stories)])
+                self.durations.append(time.monotonic() - started)
+                turn += 1
+        finally:
+            connection.close()
 
 
-def run_wrk(wrk, port, path, seconds, connections, threads, timeout):
-    # wrk leaves requests slower than --timeout out of the latency figures, so
-    # the timeout is generous: a slow page must show in p99, not vanish.
-    url = f"http://127.0.0.1:{port}{path}"
-    command = [
-        wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
-        f"--timeout={timeout}s", "--latency", url,
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return done.stdout
+# --- Under load -------------------------------------------------------------------
+
+
+class Driver:
+    """Runs wrk and remembers each command."""
+
+    def __init__(self, wrk, connections, threads, timeout, warmup, duration):
+        self.wrk, self.connections, self.threads = wrk, connections, threads
+        self.timeout, self.warmup, self.duration = timeout, warmup, duration
+        self.commands = []
+        self.drain_port, self.drain_path = None, None
+
+    def wrk_command(self, port, path, seconds, paths_file=None):
+        # wrk leaves requests slower than --timeout out of the latency figures,
+        # so the timeout is generous: a slow page must show in p99, not vanish.
+        command = [
+            self.wrk, f"-t{self.threads}", f"-c{self.connections}", f"-d{seconds}s",
+            f"--timeout={self.timeout}s", "--latency",
+        ]  # fmt: skip
+        if paths_file is None:
+            return [*command, f"http://127.0.0.1:{port}{path}"]
+        return [
+            *command, "-s", str(WALK), f"http://127.0.0.1:{port}/",
+            "--", str(paths_file), str(self.threads),
+        ]  # fmt: skip
+
+    def run(self, port, path, name, *, seconds=None, warmup=None, paths_file=None):
+        """wrk's figures for one measured run (after a warm-up), with the
+        machine's load average before and after."""
+        warmup = self.warmup if warmup is None else warmup
+        if warmup:
+            subprocess.run(
+                self.wrk_command(port, path, warmup, paths_file),
+                capture_output=True,
+                check=True,
+            )
+        seconds = seconds or self.duration
+        command = self.wrk_command(port, path, seconds, paths_file)
+        self.commands.append(" ".join(command))
+        load_before = os.getloadavg()[0]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        figures = report.parse_wrk(done.stdout)
+        figures["load"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        self.drain()
+        log(
+            f"{name}: {figures['requests_per_second']:,.0f} req/s, "
+            f"p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms"
+            + (f", {figures['non_2xx_3xx']} failed" if figures["non_2xx_3xx"] else "")
+        )
+        return figures
+
+    def drain(self, limit=120):
+        """Wait for requests wrk left in flight to finish, so a slow run's
+        backlog is not charged to the next: until the ceiling answers fast."""
+        deadline = time.monotonic() + limit
+        while self.drain_port and time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                fetch(self.drain_port, self.drain_path, timeout=limit)
+            except OSError:
+                continue
+            if time.monotonic() - started < 0.2:
+                return
+
+
+def kept_at_edge(edge_port, path):
+    """(status, body, kept): the page through the edge, asked twice; kept
+    when Varnish answered the second time from its cache."""
+    fetch(edge_port, path)
+    status, body, headers = fetch(edge_port, path)
+    # X-Varnish carries two ids (this request's and the stored object's) on a hit.
+    return status, body, len(headers.get("X-Varnish", "").split()) == 2
+
+
+def measure_pages(driver, ports, nginx, pages):
+    """Each page through the edge between two runs of a static file of its
+    size."""
+    edge_port, _, static_port = ports
+    comparisons = []
+    for name, path in pages.items():
+        status, body, kept = kept_at_edge(edge_port, path)
+        static = nginx.static_file(ceiling_page(len(body)))
+        comparison = report.Comparison(
+            name=f"{name}{'' if kept else ' (not kept at the edge)'}",
+            path=path,
+            reference="nginx",
+            floor=report.EDGE_LIST_FLOOR,
+            status=status,
+            bytes=len(body),
+        )
+        comparison.references.append(
+            driver.run(static_port, static, f"static {len(body):,} bytes")
+        )
+        comparison.figures = driver.run(edge_port, path, f"{name} at the edge")
+        comparison.references.append(
+            driver.run(static_port, static, f"static {len(body):,} bytes")
+        )
+        comparisons.append(comparison)
+    return comparisons
+
+
+def measure_article(driver, ports, nginx, path, include):
+    """The article through the edge beside the ceiling at its size and a
+    static file of its size; then its view-count include alone, through the
+    edge (which passes it to gunicorn), beside the ceiling: what each
+    article reading costs Django."""
+    edge_port, app_port, static_port = ports
+    status, body, kept = kept_at_edge(edge_port, path)
+    name = f"article{'' if kept else ' (not kept at the edge)'}"
+    static = nginx.static_file(ceiling_page(len(body)))
+    ceiling_path = f"/__ceiling__/{len(body)}/"
+    fields = {"path": path, "status": status, "bytes": len(body)}
+    against_ceiling = report.Comparison(
+        name=name, reference="ceiling", floor=report.EDGE_ARTICLE_FLOOR, **fields
+    )
+    against_static = report.Comparison(name=name, reference="nginx", **fields)
+    include_status, include_body, _ = fetch(edge_port, include)
+    alone = report.Comparison(
+        name="its view-count include alone (passed by the edge)",
+        path=include,
+        reference="ceiling",
+        status=include_status,
+        bytes=len(include_body),
+    )
+    against_ceiling.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    against_static.references.append(driver.run(static_port, static, "static"))
+    against_ceiling.figures = against_static.figures = driver.run(
+        edge_port, path, "article at the edge"
+    )
+    against_static.references.append(driver.run(static_port, static, "static"))
+    between = driver.run(app_port, ceiling_path, "ceiling")
+    against_ceiling.references.append(between)
+    alone.references.append(between)
+    alone.figures = driver.run(edge_port, include, "view-count include")
+    alone.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    return [against_ceiling, against_static, alone]
+
+
+def measure_long_tail(driver, ports, tail, article_bytes, workdir):
+    """Never-asked article URLs through the edge, each once, between two
+    runs of the ceiling."""
+    edge_port, app_port, _ = ports
+    paths_file = Path(workdir) / "long-tail.txt"
+    paths_file.write_text("\n".join(tail) + "\n")
+    ceiling_path = f"/__ceiling__/{article_bytes}/"
+    comparison = report.Comparison(
+        name=f"long tail ({len(tail):,} article URLs listed, each asked once)",
+        path="(each once)",
+        reference="ceiling",
+        floor=report.LONG_TAIL_FLOOR,
+        p99_limit_ms=report.LONG_TAIL_P99_MS,
+        status=fetch(edge_port, tail[0])[0],
+        bytes=article_bytes,
+        each_once=True,
+    )
+    comparison.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    # No warm-up: it would spend URLs. Started at the second URL, since the
+    # first one was asked above to check its status.
+    paths_file.write_text("\n".join(tail[1:]) + "\n")
+    comparison.figures = driver.run(
+        edge_port, "/", "long tail", warmup=0, paths_file=paths_file
+    )
+    comparison.references.append(driver.run(app_port, ceiling_path, "ceiling"))
+    return comparison
+
+
+def measure_mix(driver, ports, mix, editor, workdir):
+    """The mix through the edge, calm, under one save every 5 seconds, calm."""
+    edge_port = ports[0]
+    paths_file = Path(workdir) / "mix.txt"
+    paths_file.write_text("\n".join(mix) + "\n")
+    statuses = {path: fetch(edge_port, path)[0] for path in mix}
+    seconds = driver.duration * 3
+    comparison = report.Comparison(
+        name=f"mix of {len(mix)} public pages, one save every {SAVE_EVERY_SECONDS} s",
+        path="(the mix)",
+        reference="calm",
+        floor=report.EDITED_MIX_FLOOR,
+        p99_limit_ms=report.EDITED_MIX_P99_MS,
+        status=200 if set(statuses.values()) == {200} else max(statuses.values()),
+    )
+    comparison.references.append(
+        driver.run(edge_port, "/", "mix, calm", seconds=seconds, paths_file=paths_file)
+    )
+    saving = SavingEvery(editor, SAVE_EVERY_SECONDS)
+    saving.start()
+    comparison.figures = driver.run(
+        edge_port, "/", "mix, edited", seconds=seconds, warmup=0, paths_file=paths_file
+    )
+    saving.stop.set()
+    saving.join()
+    comparison.references.append(
+        driver.run(edge_port, "/", "mix, calm", seconds=seconds, paths_file=paths_file)
+    )
+    failing = {path: status for path, status in statuses.items() if status != 200}
+    return comparison, saving.durations, failing
+
+
+def measure_freshness(edge_port, editor, saves):
+    """For each save of the newest story: seconds from its commit until the
+    edge shows the new title on its page and on /news/ (None: never within
+    FRESH_WAIT_SECONDS)."""
+    story = editor.stories[0]
+    pages = [story.get_absolute_url(), "/news/"]
+    delays = []
+    for _ in range(saves):
+        # Past the settling time of the previous save, with both pages kept.
+        time.sleep(2)
+        for page in pages:
+            kept_at_edge(edge_port, page)
+        word, committed = editor.save(story)
+        waiting, seen = set(pages), {}
+        while waiting and time.monotonic() - committed < FRESH_WAIT_SECONDS:
+            for page in list(waiting):
+                if word.encode() in fetch(edge_port, page)[1]:
+                    seen[page] = time.monotonic() - committed
+                    waiting.discard(page)
+            time.sleep(0.01)
+        delays.append({page: seen.get(page) for page in pages})
+        log(f"freshness: {delays[-1]}")
+    return delays
 
 
 # --- The run -----------------------------------------------------------------------
 
 
 def main():
+    # Stopped like Ctrl-C, so the servers started below are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     articles = setting("BENCH_ARTICLES", 100_000)
     duration = setting("BENCH_DURATION", 10)
-    warmup = setting("BENCH_WARMUP", 2)
-    connections = setting("BENCH_CONNECTIONS", 16)
-    threads = setting("BENCH_THREADS", 2)
-    timeout = setting("BENCH_TIMEOUT", 10)
+    long_tail = setting("BENCH_LONG_TAIL", 20_000)
+    saves = setting("BENCH_SAVES", 5)
     database_url = os.environ.get("DATABASE_URL") or (
         f"sqlite:///{ROOT / 'bench' / 'bench.sqlite3'}"
     )
-    wrk = ensure_wrk()
-    env = server_env(database_url)
+    driver = Driver(
+        require("wrk", "wrk"),
+        connections=setting("BENCH_CONNECTIONS", 16),
+        threads=setting("BENCH_THREADS", 2),
+        timeout=setting("BENCH_TIMEOUT", 10),
+        warmup=setting("BENCH_WARMUP", 2),
+        duration=duration,
+    )
+    require("varnishd", "varnish varnish-modules")
+    require("nginx", "nginx-light")
+    ports = free_ports(3)
+    edge_port, app_port, static_port = ports
+    env = server_env(database_url, edge_port)
     started = datetime.now(UTC)
-    load_at_start = os.getloadavg()[0]
-    if load_at_start > (os.cpu_count() or 1):
-        log(
-            f"the machine is busy (load {load_at_start:.1f} on {os.cpu_count()} CPUs):"
-            " absolute figures will be low and ratios noisy"
-        )
+    load_at_start = os.getloadavg()
 
     log(f"preparing {database_url.split('@')[-1]}")
     manage(env, "migrate", "--noinput", "--verbosity", "0")
@@ -355,193 +524,154 @@ def main():
     manage(env, "seed_bench", "--articles", str(articles))
     seeding = time.monotonic() - seeding
 
-    results, ceiling_bytes, vendor, counts = inspect_site(env)
-    env["BENCH_CEILING_BYTES"] = str(ceiling_bytes)
+    open_django(env)
+    from django.db import connection
+
+    from articles.models import Article
+
+    pages, (article, include), tail, mix, story_ids = choose_pages(long_tail)
+    queries = count_queries({**pages, "article": article})
+    editor = Editor(story_ids)
+    vendor = connection.vendor
+    published = Article.objects.published().count()
+    counts = f"{Article.objects.count():,} ({published:,} published)"
+    connection.close()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{started:%Y%m%dT%H%M%SZ}-{vendor}"
-    load = (connections, threads, timeout)
-    phases = []
-    for title, description, overrides, ratio_targets in PHASES:
-        log(f"phase: {title}")
-        phase_results = [copy.deepcopy(result) for result in results]
-        phases.append(
-            run_phase(
-                title,
-                description,
-                {**env, **overrides},
-                phase_results,
-                ratio_targets,
-                wrk=wrk,
-                load=load,
-                durations=(warmup, duration),
-                log_path=RESULTS / f"{stem}-{slugify(title)}-gunicorn.log",
-            )
-        )
+    logs = ROOT / "var" / "bench" / stem
+    logs.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    # Varnish's and nginx's workers run as their own users.
+    workdir.chmod(0o755)
+    try:
+        with (
+            Gunicorn(env, port=app_port, log_path=logs / "gunicorn.log") as gunicorn,
+            JobWorker(env, log_path=logs / "worker.log"),
+            Varnish(
+                port=edge_port,
+                backend_port=app_port,
+                log_path=logs / "varnish.log",
+                memory=setting("BENCH_VARNISH_MEMORY", "256m"),
+            ) as varnish,
+            Nginx(
+                port=static_port, workdir=workdir, log_path=logs / "nginx.log"
+            ) as nginx,
+        ):
+            log(f"edge :{edge_port} → gunicorn :{app_port}; nginx :{static_port}")
+            driver.drain_port, driver.drain_path = app_port, "/__ceiling__/1000/"
+            try:
+                comparisons = measure_pages(driver, ports, nginx, pages)
+                reading = measure_article(driver, ports, nginx, article, include)
+                comparisons += reading
+                article_bytes = reading[0].bytes
+                tail_comparison = measure_long_tail(
+                    driver, ports, tail, article_bytes, workdir
+                )
+                mix_comparison, save_seconds, failing = measure_mix(
+                    driver, ports, mix, editor, workdir
+                )
+                delays = measure_freshness(edge_port, editor, saves)
+            finally:
+                # While the edge is up, so the purge of the old titles reaches it.
+                editor.restore()
+            server_commands = [
+                " ".join(gunicorn.command),
+                " ".join(varnish.command),
+                " ".join(nginx.command),
+            ]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
+    all_comparisons = [*comparisons, tail_comparison, mix_comparison]
+    verdicts = [v for c in all_comparisons for v in c.verdicts()]
+    verdicts += report.freshness_verdicts(delays)
+    problems = [f"{c.name}: {p}" for c in all_comparisons for p in c.problems()]
+    problems += [f"mix: {path} answered {status}" for path, status in failing.items()]
+    server_log = report.server_log_summary((logs / "gunicorn.log").read_text())
+    problems += [f"gunicorn: {p}" for p in report.server_log_problems(server_log)]
     meta = {
         "started": f"{started:%Y-%m-%d %H:%M:%S} UTC",
         "vendor": vendor,
         "database": database_url.split("@")[-1],
-        "articles": f"{counts['articles']:,} ({counts['published']:,} published, "
-        f"{counts['bench_articles']:,} from bench organizations)",
+        "articles": counts,
         "seed_bench": f"{seeding:.0f}s (it skips when enough bench articles exist)",
         "cache": "Redis (REDIS_URL)" if env.get("REDIS_URL") else "local memory",
-        "load": f"wrk -t{threads} -c{connections} --timeout {timeout}s, {warmup}s "
-        f"warm-up, {duration}s measured per page",
-        "ceiling": f"{ceiling_bytes:,} bytes (as /news/), run first, last and "
-        "between every two pages; each page's ratio is against the mean of the "
-        "ceiling runs just before and after it",
-        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, "
-        f"load average {load_at_start:.2f} at the start, "
-        f"{os.getloadavg()[0]:.2f} at the end",
-        "commit": _git_commit(),
+        "edge": f"Varnish {_version(['varnishd', '-V'])}, VCL `edge/default.vcl`",
+        "static files": f"nginx {_version(['nginx', '-v'])}",
+        "load": f"wrk -t{driver.threads} -c{driver.connections} --timeout "
+        f"{driver.timeout}s, {driver.warmup}s warm-up, {duration}s measured "
+        f"({duration * 3}s for the mix)",
+        "queries on a miss (Django's test client, no edge)": ", ".join(
+            f"{name} {n}" for name, n in queries.items()
+        ),
+        "saves during the edited mix": f"{len(save_seconds)}, each committed in "
+        + ", ".join(f"{s * 1000:.0f}" for s in save_seconds)
+        + " ms",
+        "machine": f"{os.cpu_count()} CPUs, {platform.platform()}, load average "
+        f"{load_at_start[0]:.2f} at the start, {os.getloadavg()[0]:.2f} at the "
+        "end (each run's load before and after is in the .json)",
+        "logs": str(logs.relative_to(ROOT)),
+        "commit": _version(["git", "describe", "--always", "--dirty"]),
+        "commands": server_commands + driver.commands,
     }
-    text = report.markdown(meta, phases)
+    sections = [
+        (
+            "Pages through the edge",
+            "Each page through Varnish, between two runs of a static file of the "
+            "same size served by nginx; the article also between two runs of the "
+            "Django ceiling at its size (gunicorn, no database), and its "
+            "view-count include alone, which Varnish passes to gunicorn on every "
+            "reading.",
+            report.comparison_table(comparisons),
+        ),
+        (
+            "The long tail",
+            "Article URLs nobody asked for before, each asked once through the "
+            "edge (wrk walking a list), between two runs of the ceiling.",
+            report.comparison_table([tail_comparison]),
+        ),
+        (
+            "Mix under edits",
+            f"{len(mix)} public pages through the edge, walked in turn; a story "
+            f"saved through the ORM every {SAVE_EVERY_SECONDS} s during the "
+            "middle run (a committed save that purges its keys at the edge), "
+            "against the mix calm before and after.",
+            report.comparison_table([mix_comparison]),
+        ),
+        (
+            "Freshness",
+            "Seconds from a save's commit until the edge shows the new title "
+            "(polled every 10 ms).",
+            report.freshness_table(delays),
+        ),
+    ]
+    text = report.markdown(meta, sections, verdicts, problems)
     (RESULTS / f"{stem}.md").write_text(text)
     (RESULTS / f"{stem}.json").write_text(
         json.dumps(
             {
                 "meta": meta,
-                "phases": [
-                    {
-                        "title": phase.title,
-                        "results": [r.as_dict() for r in phase.results],
-                        "targets": [
-                            {"target": t, "measured": m, "passed": ok}
-                            for t, m, ok in phase.verdicts
-                        ],
-                        "memory": phase.memory,
-                    }
-                    for phase in phases
+                "comparisons": [c.as_dict() for c in all_comparisons],
+                "freshness_seconds": delays,
+                "targets": [
+                    {"target": t, "measured": m, "passed": ok} for t, m, ok in verdicts
                 ],
+                "problems": problems,
+                "gunicorn_log": server_log,
             },
             indent=2,
-            default=str,
         )
     )
     print(text)
     log(f"written to {(RESULTS / stem).relative_to(ROOT)}.md and .json")
-    return 1 if any(phase.failed for phase in phases) else 0
+    return 1 if problems else 0
 
 
-# Each phase is a fresh gunicorn; the ceiling runs first, last and between pages.
-PHASES = [
-    (
-        "Page cache off",
-        "NEWSROOM_PAGE_CACHE_SECONDS=0: every request runs its view; fragment "
-        "caches (head and header, a list's filter form and results, an "
-        "article's text around its live view count, sidebar, footer) and "
-        "cached counts stay on.",
-        {"NEWSROOM_PAGE_CACHE_SECONDS": "0"},
-        report.RATIO_TARGETS,
-    ),
-    (
-        "Page cache on",
-        "The anonymous page cache as in production: pages come from the cache; "
-        "article pages still count each view (one cache round trip).",
-        {},
-        report.CACHED_RATIO_TARGETS,
-    ),
-]
-
-
-def run_phase(
-    title, description, env, results, ratio_targets, *, wrk, load, durations, log_path
-):
-    """Start gunicorn with `env`, drive every page, stop it; the Phase."""
-    warmup, duration = durations
-    port = free_port()
-    ceiling_path = next(r.path for r in results if r.kind == "ceiling")
-    interleaved = []
-
-    def drive(path, name):
-        run_wrk(wrk, port, path, warmup, *load)
-        figures = report.parse_wrk(run_wrk(wrk, port, path, duration, *load))
-        drain(port)
-        log(
-            f"{name}: {figures['requests_per_second']:,.0f} req/s, "
-            f"p99 {figures['p99_ms']:.1f} ms"
-        )
-        return figures
-
-    with Gunicorn(env, port, log_path) as server:
-        log(f"gunicorn on 127.0.0.1:{port}, workers {sorted(server.workers_rss_mb())}")
-        watch = MemoryWatch(server)
-        watch.start()
-        # The ceiling runs between every two pages: each page is compared with
-        # the ceiling just before and just after it.
-        previous_ceiling, waiting = None, None
-        for result in results:
-            if result.kind != "ceiling" and waiting is not None:
-                previous_ceiling = drive(ceiling_path, "ceiling between")[
-                    "requests_per_second"
-                ]
-                interleaved.append(previous_ceiling)
-                waiting.nearby_ceilings.append(previous_ceiling)
-            try:
-                result.status, result.bytes = fetch(port, result.path)
-            except OSError as error:
-                log(f"{result.name}: no answer ({error})")
-                drain(port)
-            result.wrk = drive(result.path, f"{result.name} ({result.status})")
-            if result.kind == "ceiling":
-                previous_ceiling = result.wrk["requests_per_second"]
-                if waiting is not None:
-                    waiting.nearby_ceilings.append(previous_ceiling)
-                waiting = None
-            else:
-                if previous_ceiling is not None:
-                    result.nearby_ceilings = [previous_ceiling]
-                waiting = result
-        watch.stop.set()
-        watch.join()
-        final_rss = server.workers_rss_mb()
-
-    ceiling = report.apply_ratios(results, interleaved)
-    ceiling_runs = [
-        r.wrk["requests_per_second"] for r in results if r.kind == "ceiling" and r.wrk
-    ] + interleaved
-    if ceiling and max(ceiling_runs) > 1.2 * min(ceiling_runs):
-        log(
-            f"{title}: the ceiling ran at {min(ceiling_runs):,.0f} to "
-            f"{max(ceiling_runs):,.0f} req/s: the machine's speed changed during "
-            "the run; each page is compared with the ceiling runs beside it"
-        )
-    for result in results:
-        result.check()
-    server_log = report.server_log_summary(log_path.read_text(errors="replace"))
-    memory = {
-        "ceiling (req/s)": f"mean {ceiling:,.0f} of {len(ceiling_runs)} runs, "
-        f"from {min(ceiling_runs):,.0f} to {max(ceiling_runs):,.0f}"
-        if ceiling
-        else "none",
-        "workers now (MB)": ", ".join(f"{mb:.0f}" for mb in sorted(final_rss.values())),
-        "largest worker seen during the run (MB)": f"{watch.peak:.0f}",
-        "worker processes seen (max_requests recycles them)": len(watch.pids),
-        "server log": str(log_path.relative_to(ROOT)),
-        **server_log,
-    }
-    return report.Phase(
-        title=title,
-        description=description,
-        results=results,
-        verdicts=report.target_verdicts(
-            results, [watch.peak, *final_rss.values()], ratio_targets
-        ),
-        memory=memory,
-        server_problems=report.server_log_problems(server_log),
-    )
-
-
-def _git_commit():
-    done = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip() or "unknown"
+def _version(command):
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    output = (done.stdout or done.stderr).strip().splitlines()
+    return output[0] if output else "unknown"
 
 
 if __name__ == "__main__":

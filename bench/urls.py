@@ -6,4 +6,7 @@ from newsroom.urls import urlpatterns as site_urlpatterns
 
 from .ceiling import ceiling
 
-urlpatterns = [path("__ceiling__/", ceiling, name="bench-ceiling"), *site_urlpatterns]
+urlpatterns = [
+    path("__ceiling__/<int:size>/", ceiling, name="bench-ceiling"),
+    *site_urlpatterns,
+]
