@@ -33,11 +33,19 @@ $(CHECKERS): tools/package.json tools/package-lock.json
 messages: install
 	$(PY) scripts/compile_messages.py
 
-run: install messages
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+# The checkout's own settings, written once: debug on and a secret key of its
+# own. newsroom/settings.py reads .env (git-ignored) whenever it exists, so
+# every manage.py command works as typed; variables in the environment win.
+ENV_FILE ?= .env
+$(ENV_FILE): | $(STAMP)
+	@$(PY) -c 'import secrets; print("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote $@: DJANGO_DEBUG=1 and a new DJANGO_SECRET_KEY for this checkout."
+
+run: install messages $(ENV_FILE)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production path on this machine: debug off, hashed and compressed static
 # files served by whitenoise, gunicorn with gunicorn.conf.py. DEMO=0 skips the

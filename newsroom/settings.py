@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,16 @@ def env_list(name, default=()):
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
 
+
+# --- A developer's .env -------------------------------------------------------
+
+# `make run` writes a git-ignored .env (debug on, a generated secret key) so that
+# every manage.py command works in a checkout as typed. Variables set in the
+# environment win over it; production has no .env. The test suite ignores it:
+# its settings are its own, whatever a developer's checkout holds.
+ENV_FILE = env_str("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and "PYTEST_VERSION" not in os.environ:
+    load_dotenv(ENV_FILE, override=False)
 
 # --- Core ---------------------------------------------------------------------
 
