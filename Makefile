@@ -77,7 +77,7 @@ migrations-check: install
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles .pytest_cache
 
 # Load benchmark (issue 6): gunicorn with debug off against the Django ceiling,
 # wrk at 16 connections; writes bench/results/. SQLite in bench/bench.sqlite3

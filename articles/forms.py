@@ -162,6 +162,16 @@ class ArticleAdminForm(forms.ModelForm):
             ),
         )
 
+    def validate_unique(self):
+        # clean_slug() chose a free slug, and Article.save() takes the next
+        # one if another story takes it meanwhile: checking it again here
+        # would only refuse the second of two editors saving one title.
+        exclude = {*self._get_validation_exclusions(), "slug"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         # The editor sends "<p></p>" for an empty document.

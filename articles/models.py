@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from gallery.fields import ResponsiveImageField
 
 from .fields import SanitizedHTMLField
 from .search import PostgresGinIndex
-from .slugs import slug_from_title, unique_slug
+from .slugs import next_free_slug, slug_from_title, unique_slug
 
 
 class Language(models.TextChoices):
@@ -146,6 +146,10 @@ class ArticleQuerySet(models.QuerySet):
         if article.event_id is not None:
             candidates = candidates.exclude(event_id=article.event_id)
         return candidates
+
+
+# Inserts tried with successive slugs when other stories take them meanwhile.
+SLUG_ATTEMPTS = 10
 
 
 class Article(models.Model):
@@ -364,26 +368,24 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(
-                slug_from_title(self.title, self.language),
-                taken=lambda slug: (
-                    Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-                ),
+                slug_from_title(self.title, self.language), taken=self._slug_taken
             )
-        adding = self._state.adding
-        if not adding:
-            # Every save is a new version, whatever path it takes (the admin,
-            # a service, a restored revision), so an editor's open form that
-            # predates it is refused.
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-            before = (
-                Article.objects.filter(pk=self.pk)
-                .values("slug", "published_at", "status")
-                .first()
-            )
+        if self._state.adding:
+            self._insert_with_a_free_slug(*args, **kwargs)
+            return
+        # Every save is a new version, whatever path it takes (the admin, a
+        # service, a restored revision), so an editor's open form that
+        # predates it is refused.
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        before = (
+            Article.objects.filter(pk=self.pk)
+            .values("slug", "published_at", "status")
+            .first()
+        )
         super().save(*args, **kwargs)
-        if not adding and before is not None:
+        if before is not None:
             ArticleRedirect.remember(article=self, before=before)
 
     def get_absolute_url(self):
@@ -425,6 +427,25 @@ class Article(models.Model):
 
     is_published.boolean = True
     is_published.short_description = _("public")
+
+    def _slug_taken(self, slug):
+        return Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+
+    def _insert_with_a_free_slug(self, *args, **kwargs):
+        """Insert the row. A slug found free can be taken by another story
+        saved at the same moment (two editors, one title): then the insert
+        is retried, in a savepoint, with the next free suffix."""
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic(using=using):
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                # Committed by the other transaction by now (its insert made
+                # ours wait): anything else is not a slug race.
+                if attempt + 1 == SLUG_ATTEMPTS or not self._slug_taken(self.slug):
+                    raise
+                self.slug = next_free_slug(self.slug, taken=self._slug_taken)
 
 
 class ArticleRedirect(models.Model):

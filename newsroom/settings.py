@@ -142,6 +142,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Editors saving at once queue rather than fail with "database is locked"
+    # (a 503): each transaction takes the write lock when it begins, instead
+    # of upgrading a read lock mid-way, which SQLite refuses at once; a writer
+    # waits up to 20 s for the lock; and in WAL mode readers never block it.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Optional read replica for anonymous readers' pages; the admin, logged-in
 # users and all writes use the primary (monitoring/replica.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
