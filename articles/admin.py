@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 from js_asset import Media
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -87,13 +88,24 @@ def with_csp_nonce(request, response, media):
     return response
 
 
+# Translated fields (articles/translation.py) are edited one language under
+# another: "name [en]", "name [ru]", "name [be]". modeltranslation's tabbed
+# variant would load jQuery UI from a CDN, which the admin's CSP forbids.
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
     list_filter = ("kind",)
-    search_fields = ("name", "short_name", "native_name", "slug")
+    search_fields = (
+        *(
+            f"{field}_{language}"
+            for field in ("name", "short_name")
+            for language in ("en", "ru", "be")
+        ),
+        "native_name",
+        "slug",
+    )
     prepopulated_fields = {"slug": ("short_name",)}
     object_history_list_template = HISTORY_LIST_TEMPLATE
 

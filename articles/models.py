@@ -52,8 +52,8 @@ class Organization(models.Model):
     )
     # Filled in by the logo field: the sizes and formats pages show.
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
-
-    history = HistoricalRecords(verbose_name=_("organization revision"))
+    # `history` (its revisions) is added in articles/translation.py, after the
+    # name's languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("name",)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import ContactNumberForm
@@ -22,11 +23,17 @@ class ContactNumberInline(admin.TabularInline):
         return formset
 
 
+# The name, address and hours are edited one language under another
+# (contacts/translation.py).
 @admin.register(OfficeContact)
-class OfficeContactAdmin(SimpleHistoryAdmin):
+class OfficeContactAdmin(TranslationAdmin, SimpleHistoryAdmin):
     list_display = ("name", "locality", "postal_code", "is_primary", "updated_at")
     list_filter = ("is_primary",)
-    search_fields = ("name", "street_address", "locality")
+    search_fields = tuple(
+        f"{field}_{language}"
+        for field in ("name", "street_address", "locality")
+        for language in ("en", "ru", "be")
+    )
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ContactNumberInline,)
     object_history_template = "admin/contacts/officecontact/object_history.html"

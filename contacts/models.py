@@ -34,7 +34,8 @@ class OfficeContact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfficeContactQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("office contact revision"))
+    # `history` (its revisions) is added in contacts/translation.py, after the
+    # translated fields' languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("-is_primary", "name")

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Photo
@@ -17,13 +18,19 @@ class PhotoAdminForm(forms.ModelForm):
         field_classes = {"image": CheckedImageField}
 
 
+# The caption, alt text and credit are edited one language under another
+# (gallery/translation.py).
 @admin.register(Photo)
-class PhotoAdmin(SimpleHistoryAdmin):
+class PhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = PhotoAdminForm
     list_display = ("caption", "order", "credit")
     list_display_links = ("caption",)
     list_editable = ("order",)
-    search_fields = ("caption", "alt_text", "credit")
+    search_fields = tuple(
+        f"{field}_{language}"
+        for field in ("caption", "alt_text", "credit")
+        for language in ("en", "ru", "be")
+    )
     object_history_list_template = "admin/object_history_list_with_changes.html"
 
     def get_urls(self):

@@ -1,7 +1,6 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .fields import ResponsiveImageField
 
@@ -35,7 +34,8 @@ class Photo(models.Model):
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PhotoQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("photo revision"))
+    # `history` (its revisions) is added in gallery/translation.py, after the
+    # translated fields' languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("order", "pk")

@@ -23,15 +23,17 @@ def office_data(office, rows, **overrides):
     """The change form as the browser posts it: the office's fields and one
     inline row per (id, kind, label, number) in rows."""
     data = {
-        "name": office.name,
+        # The translated fields, one box per language (contacts/translation.py).
+        **{
+            f"{field}_{language}": getattr(office, f"{field}_{language}") or ""
+            for field in ("name", "street_address", "locality", "opening_hours")
+            for language in ("en", "ru", "be")
+        },
         "slug": office.slug,
-        "street_address": office.street_address,
-        "locality": office.locality,
         "region": office.region,
         "postal_code": office.postal_code,
         "country": office.country,
         "email": office.email,
-        "opening_hours": office.opening_hours,
         "numbers-TOTAL_FORMS": str(len(rows)),
         "numbers-INITIAL_FORMS": str(sum(1 for row in rows if row[0])),
         "numbers-MIN_NUM_FORMS": "0",
@@ -81,7 +83,7 @@ def test_contact_staff_add_a_phone_and_a_fax_kept_as_typed(staff_client, office)
                 (None, "phone", "", "8 (02155) 4-15-87"),
                 (None, "fax", "", "8 (02155) 5-12-13"),
             ],
-            opening_hours="Mon–Fri 8:00–17:00",
+            opening_hours_en="Mon–Fri 8:00–17:00",
         ),
     )
 
