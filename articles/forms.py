@@ -123,8 +123,9 @@ class ArticleAdminForm(forms.ModelForm):
                 "The address of the original story, if it came from another site."
             ),
             "language": _(
-                "The language the story is written in; it is listed "
-                "on that language's version of the site."
+                "The language the story is written in. Every language version "
+                "of the site lists it; where the page's language differs, its "
+                "card is marked with this language."
             ),
         }
 

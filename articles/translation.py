@@ -1,4 +1,4 @@
-"""The organization's name and short name in each interface language
+"""The organization's name, short name and country in each interface language
 (django-modeltranslation: name_en, name_ru, name_be columns; `name` reads
 the active language's, the English one where it is empty). The name in the
 organization's own language (native_name) is one text for every language."""
@@ -12,8 +12,8 @@ from .models import Organization
 
 @register(Organization)
 class OrganizationTranslationOptions(TranslationOptions):
-    fields = ("name", "short_name")
-    required_languages = ("en",)
+    fields = ("name", "short_name", "country")
+    required_languages = {"en": ("name", "short_name")}
 
 
 # Registered after the translation, as django-simple-history advises for

@@ -1,4 +1,4 @@
-"""The office's name, address and hours in each interface language
+"""The office's name, address (country included) and hours in each interface language
 (django-modeltranslation); a page shows the English text where its own
 language's is empty."""
 
@@ -11,8 +11,8 @@ from .models import OfficeContact
 
 @register(OfficeContact)
 class OfficeContactTranslationOptions(TranslationOptions):
-    fields = ("name", "street_address", "locality", "opening_hours")
-    required_languages = {"en": ("name", "street_address", "locality")}
+    fields = ("name", "street_address", "locality", "country", "opening_hours")
+    required_languages = {"en": ("name", "street_address", "locality", "country")}
 
 
 # Registered after the translation, as django-simple-history advises for

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "monitoring.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The admin (no language prefix) in the editor's chosen or browser's language.
+    "articles.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -350,7 +352,9 @@ AXES_CLIENT_IP_CALLABLE = client_ip_address
 
 # --- Newsroom -----------------------------------------------------------------
 
-NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "Postavy District Newsroom")
+# Unset, the name is translated for the /ru/ and /be/ pages (locale/); a name
+# set here is shown as it is in every language.
+NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME") or _("Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
 
 # Anonymous readers' pages are cached this long at most (0 turns the page

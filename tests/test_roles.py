@@ -100,7 +100,7 @@ def test_contact_staff_edit_the_office_and_its_numbers(client, contact_staff, of
             "street_address_en": "27 Lenina Street",
             "locality_en": office.locality,
             "postal_code": office.postal_code,
-            "country": office.country,
+            "country_en": office.country,
             "numbers-TOTAL_FORMS": "2",
             "numbers-INITIAL_FORMS": "1",
             "numbers-MIN_NUM_FORMS": "0",

@@ -4,7 +4,7 @@ from django.db import migrations
 from django.db.models import F
 
 MODELS = ["Organization", "HistoricalOrganization"]
-FIELDS = ["name", "short_name"]
+FIELDS = ["name", "short_name", "country"]
 
 
 def copy_to_english(apps, schema_editor):

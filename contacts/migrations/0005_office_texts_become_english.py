@@ -4,7 +4,8 @@ from django.db import migrations
 from django.db.models import F
 
 MODELS = ["OfficeContact", "HistoricalOfficeContact"]
-FIELDS = ["name", "street_address", "locality", "opening_hours"]
+FIELDS = ["name", "street_address", "locality", "country", "opening_hours"]
+OTHER_LANGUAGES = ["ru", "be"]
 
 
 def copy_to_english(apps, schema_editor):
@@ -14,6 +15,13 @@ def copy_to_english(apps, schema_editor):
             model.objects.filter(**{f"{field}_en__isnull": True}).update(
                 **{f"{field}_en": F(field)}
             )
+            # The country's column was added with its English default in every
+            # language; a copy of the English text is no translation (pages
+            # fall back to English, and load_demo fills the demo's).
+            for language in OTHER_LANGUAGES:
+                model.objects.filter(
+                    **{f"{field}_{language}": F(f"{field}_en")}
+                ).update(**{f"{field}_{language}": None})
 
 
 class Migration(migrations.Migration):

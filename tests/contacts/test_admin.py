@@ -26,13 +26,18 @@ def office_data(office, rows, **overrides):
         # The translated fields, one box per language (contacts/translation.py).
         **{
             f"{field}_{language}": getattr(office, f"{field}_{language}") or ""
-            for field in ("name", "street_address", "locality", "opening_hours")
+            for field in (
+                "name",
+                "street_address",
+                "locality",
+                "country",
+                "opening_hours",
+            )
             for language in ("en", "ru", "be")
         },
         "slug": office.slug,
         "region": office.region,
         "postal_code": office.postal_code,
-        "country": office.country,
         "email": office.email,
         "numbers-TOTAL_FORMS": str(len(rows)),
         "numbers-INITIAL_FORMS": str(sum(1 for row in rows if row[0])),
