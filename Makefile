@@ -33,15 +33,23 @@ $(CHECKERS): tools/package.json tools/package-lock.json
 messages: install
 	$(PY) scripts/compile_messages.py
 
-run: install messages
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
+# The checkout's own settings, written once: debug on and a secret key of its
+# own. newsroom/settings.py reads .env (git-ignored) whenever it exists, so
+# every manage.py command works as typed; variables in the environment win.
+ENV_FILE ?= .env
+$(ENV_FILE): | $(STAMP)
+	@$(PY) -c 'import secrets; print("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=" + secrets.token_urlsafe(50))' > $@
+	@echo "Wrote $@: DJANGO_DEBUG=1 and a new DJANGO_SECRET_KEY for this checkout."
+
+run: install messages $(ENV_FILE)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
 	@# The job worker (purges, scheduled stories, view counts, feeds) beside
 	@# the development server, stopped with it.
-	@DJANGO_DEBUG=1 $(PY) manage.py run_worker & worker=$$!; \
+	@$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The production path on this machine: debug off, hashed and compressed static
 # files served by whitenoise, then edge/serve.py runs, until Ctrl-C stops them
@@ -82,7 +90,7 @@ migrations-check: install
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* media staticfiles .pytest_cache
 
 # Benchmark (issue 10): readers' pages through Varnish (BENCH_VCL) in front of
 # gunicorn and the job worker, against nginx serving files of the same size

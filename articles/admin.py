@@ -3,6 +3,7 @@ import hashlib
 import json
 
 from csp.constants import NONCE
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -25,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django.views.decorators.http import require_POST
 from js_asset import Media
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -36,6 +38,12 @@ from .forms import ArticleAdminForm, OrganizationAdminForm
 from .models import Article, Organization
 from .similarity import SAME_EVENT_THRESHOLD
 from .slugs import CYRILLIC_TO_LATIN, LANGUAGE_OVERRIDES
+
+# The admin carries the site's name, in the editor's language, not "Django
+# administration".
+admin.site.site_header = settings.NEWSROOM_SITE_NAME
+admin.site.site_title = settings.NEWSROOM_SITE_NAME
+admin.site.index_title = _("Editor's desk")
 
 # Editors type "www.belta.by"; read it as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -120,13 +128,24 @@ def with_csp_nonce(request, response, media):
     return response
 
 
+# Translated fields (articles/translation.py) are edited one language under
+# another: "name [en]", "name [ru]", "name [be]". modeltranslation's tabbed
+# variant would load jQuery UI from a CDN, which the admin's CSP forbids.
 @admin.register(Organization)
-class OrganizationAdmin(LocalTimesInHistoryMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(LocalTimesInHistoryMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
     list_filter = ("kind",)
-    search_fields = ("name", "short_name", "native_name", "slug")
+    search_fields = (
+        *(
+            f"{field}_{language}"
+            for field in ("name", "short_name")
+            for language in ("en", "ru", "be")
+        ),
+        "native_name",
+        "slug",
+    )
     prepopulated_fields = {"slug": ("short_name",)}
     object_history_list_template = HISTORY_LIST_TEMPLATE
 

@@ -4,6 +4,8 @@ change page. Computed when an editor opens the page, never on save."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+
 from .models import Article
 from .similarity import SAME_EVENT_THRESHOLD, similarities
 
@@ -23,9 +25,15 @@ CANDIDATE_FIELDS = (
     "published_at",
     "expires_at",
     "language",
-    "organization__name",
-    "organization__short_name",
     "organization__native_name",
+    # The names in every language (articles/translation.py): the page shows
+    # the editor's language's, or the English one, and a name left deferred
+    # would cost a query a row.
+    *(
+        f"organization__{field}_{language}"
+        for field in ("name", "short_name")
+        for language, _ in settings.LANGUAGES
+    ),
 )
 
 

@@ -140,8 +140,9 @@ class ArticleAdminForm(forms.ModelForm):
                 "The address of the original story, if it came from another site."
             ),
             "language": _(
-                "The language the story is written in; it is listed "
-                "on that language's version of the site."
+                "The language the story is written in. Every language version "
+                "of the site lists it; where the page's language differs, its "
+                "card is marked with this language."
             ),
         }
 
@@ -200,6 +201,16 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_expires_at(self):
         return self._keep_stored_time("expires_at")
+
+    def validate_unique(self):
+        # clean_slug() chose a free slug, and Article.save() takes the next
+        # one if another story takes it meanwhile: checking it again here
+        # would only refuse the second of two editors saving one title.
+        exclude = {*self._get_validation_exclusions(), "slug"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")

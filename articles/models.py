@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from gallery.fields import ResponsiveImageField
 
 from .fields import SanitizedHTMLField
 from .search import PostgresGinIndex
-from .slugs import slug_from_title, unique_slug
+from .slugs import next_free_slug, slug_from_title, unique_slug
 
 
 class Language(models.TextChoices):
@@ -57,8 +57,8 @@ class Organization(models.Model):
     )
     # Filled in by the logo field: the sizes and formats pages show.
     logo_renditions = models.JSONField(default=dict, blank=True, editable=False)
-
-    history = HistoricalRecords(verbose_name=_("organization revision"))
+    # `history` (its revisions) is added in articles/translation.py, after the
+    # name's languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("name",)
@@ -166,6 +166,10 @@ class ArticleQuerySet(models.QuerySet):
         if article.event_id is not None:
             candidates = candidates.exclude(event_id=article.event_id)
         return candidates
+
+
+# Inserts tried with successive slugs when other stories take them meanwhile.
+SLUG_ATTEMPTS = 10
 
 
 class Article(models.Model):
@@ -436,27 +440,24 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(
-                slug_from_title(self.title, self.language),
-                taken=lambda slug: (
-                    Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-                ),
+                slug_from_title(self.title, self.language), taken=self._slug_taken
             )
-        adding = self._state.adding
-        if not adding:
-            # Every save is a new version, whatever path it takes (the admin,
-            # a service, a restored revision), so an editor's open form that
-            # predates it is refused.
-            self.version += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-            before = (
-                Article.objects.filter(pk=self.pk).values(*self.PUBLIC_FIELDS).first()
-            )
+        if self._state.adding:
+            self._before_save = None  # a new story: nothing was shown before
+            self._insert_with_a_free_slug(*args, **kwargs)
+            return
+        # Every save is a new version, whatever path it takes (the admin, a
+        # service, a restored revision), so an editor's open form that
+        # predates it is refused.
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        before = Article.objects.filter(pk=self.pk).values(*self.PUBLIC_FIELDS).first()
         # What readers saw before, for the purge after the save
         # (articles.purges).
-        self._before_save = None if adding else before
+        self._before_save = before
         super().save(*args, **kwargs)
-        if not adding and before is not None:
+        if before is not None:
             ArticleRedirect.remember(article=self, before=before)
 
     def get_absolute_url(self):
@@ -543,6 +544,25 @@ class Article(models.Model):
                     None if value is None else field.to_python(value),
                 )
         return draft
+
+    def _slug_taken(self, slug):
+        return Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+
+    def _insert_with_a_free_slug(self, *args, **kwargs):
+        """Insert the row. A slug found free can be taken by another story
+        saved at the same moment (two editors, one title): then the insert
+        is retried, in a savepoint, with the next free suffix."""
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic(using=using):
+                    return super().save(*args, **kwargs)
+            except IntegrityError:
+                # Committed by the other transaction by now (its insert made
+                # ours wait): anything else is not a slug race.
+                if attempt + 1 == SLUG_ATTEMPTS or not self._slug_taken(self.slug):
+                    raise
+                self.slug = next_free_slug(self.slug, taken=self._slug_taken)
 
 
 class ArticleRedirect(models.Model):

@@ -8,10 +8,12 @@ route: save(), the admin, bulk_create (seed_bench), update(), raw SQL.
 Title words weigh A, the lead's B, the body's C (tags stripped), and the
 text-search configuration follows the article's language: `english`,
 `russian`, or `simple` for Belarusian, which PostgreSQL has no dictionary
-for. A query is parsed with websearch_to_tsquery, which accepts anything a
-reader types (quotes, `-`, `or`, stray operators, emoji) without a syntax
-error, once per configuration; a story matches if it has every word of the
-query as one of them parsed it, so English stems find English stories and
+for. A query is first reduced to its words (runs of letters and digits, at
+most MAX_WORDS), as on SQLite, so nothing a reader types is query syntax:
+websearch_to_tsquery's operators let a run of 33 hyphens overflow the
+parser's stack (a 500 on every list). The words are parsed with
+plainto_tsquery once per configuration; a story matches if it has every
+word of the query as one of them parsed it, so English stems find English stories and
 Russian stems Russian ones, and a query of stop words only matches nothing.
 
 A GIN index on the vector finds the matches, for the page and for the
@@ -69,7 +71,7 @@ DEFAULT_CONFIG = "simple"
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 # A longer query adds cost, not precision; the rest is ignored.
 MAX_QUERY_LENGTH = 1000
-MAX_SQLITE_WORDS = 64
+MAX_WORDS = 64
 
 FTS_TABLE = "articles_article_fts"
 START, STOP = "\ue000", "\ue001"
@@ -240,7 +242,7 @@ def highlight(queryset, text):
     text = _clean(text)
     if connections[queryset.db].vendor == "postgresql":
         return _highlight_postgres(queryset, _postgres_queries(text))
-    return queryset.annotate(search_words=Value(" ".join(sqlite_words(text))))
+    return queryset.annotate(search_words=Value(" ".join(query_words(text))))
 
 
 # A hyphen before a word negates it in websearch_to_tsquery; other hyphens
@@ -269,13 +271,16 @@ def _by_language(make, **kwargs):
 
 
 def _postgres_queries(text):
+    words = " ".join(query_words(text))
     return {
-        config: SearchQuery(text, config=config, search_type="websearch")
+        config: SearchQuery(words, config=config, search_type="plain")
         for config in [*CONFIGS.values(), DEFAULT_CONFIG]
     }
 
 
 def _search_postgres(queryset, text):
+    if not query_words(text):
+        return queryset.none()
     queries = _postgres_queries(text)
     # A row matches the query parsed with any of the configurations, and the
     # GIN index answers that alone: tying each configuration to its
@@ -323,10 +328,11 @@ def _highlight_postgres(queryset, queries):
     )
 
 
-def sqlite_words(text):
-    """The words FTS5's unicode61 tokenizer would see: runs of letters and
-    digits. Punctuation, operators and emoji separate words and are dropped."""
-    return re.findall(r"[^\W_]+", text)[:MAX_SQLITE_WORDS]
+def query_words(text):
+    """The words of a query, as FTS5's unicode61 tokenizer and PostgreSQL's
+    parser both see them: runs of letters and digits. Punctuation, operators
+    and emoji separate words and are dropped."""
+    return re.findall(r"[^\W_]+", text)[:MAX_WORDS]
 
 
 def _fts_matching(expression):
@@ -336,7 +342,7 @@ def _fts_matching(expression):
 
 
 def _search_sqlite(queryset, text):
-    words = sqlite_words(text)
+    words = query_words(text)
     if not words:
         return queryset.none()
     # Each word a quoted prefix phrase ("word"*), so no input is FTS5 syntax.

@@ -90,3 +90,13 @@ def unique_slug(base: str, taken) -> str:
         n += 1
         candidate = f"{base[:MAX_BASE_LENGTH]}-{n}"
     return candidate
+
+
+def next_free_slug(slug: str, taken) -> str:
+    """Return the first free slug after `slug` was found taken: the next
+    number of the base it was numbered from (meeting-2 → meeting-3), or
+    slug-2 … when it carries no number of ours ("solidarity-2023")."""
+    base, _, number = slug.rpartition("-")
+    if not (number.isdigit() and base and taken(base)):
+        base = slug
+    return unique_slug(base, taken)

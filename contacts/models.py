@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -34,7 +34,8 @@ class OfficeContact(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = OfficeContactQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("office contact revision"))
+    # `history` (its revisions) is added in contacts/translation.py, after the
+    # translated fields' languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("-is_primary", "name")
@@ -64,6 +65,15 @@ class OfficeContact(models.Model):
         return [line for line in self.opening_hours.splitlines() if line.strip()]
 
 
+class ContactNumberQuerySet(models.QuerySet):
+    def next_order(self, contact_id):
+        """The order that puts a new number after the office's others."""
+        if contact_id is None:
+            return 0
+        last = self.filter(contact_id=contact_id).aggregate(last=Max("order"))
+        return 0 if last["last"] is None else last["last"] + 1
+
+
 class ContactNumber(models.Model):
     class Kind(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -82,8 +92,12 @@ class ContactNumber(models.Model):
         help_text=_("As people dial it, e.g. 8 (02155) 3-10-14."),
     )
     e164 = models.CharField(_("international form"), max_length=20, editable=False)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Left empty, a new number goes after the office's others (save()).
+    order = models.PositiveSmallIntegerField(
+        _("order"), blank=True, help_text=_("Empty: after the others.")
+    )
 
+    objects = ContactNumberQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("phone or fax number revision"))
 
     class Meta:
@@ -96,6 +110,8 @@ class ContactNumber(models.Model):
 
     def save(self, *args, **kwargs):
         self.e164 = to_e164(self.number)
+        if self.order is None:
+            self.order = ContactNumber.objects.next_order(self.contact_id)
         super().save(*args, **kwargs)
 
     def clean(self):

@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .images import thumbnail_html
@@ -31,14 +32,20 @@ class BodyImageUploadForm(forms.ModelForm):
         field_classes = {"image": CheckedImageField}
 
 
+# The caption, alt text and credit are edited one language under another
+# (gallery/translation.py).
 @admin.register(Photo)
-class PhotoAdmin(SimpleHistoryAdmin):
+class PhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
     form = PhotoAdminForm
     list_display = ("thumbnail", "caption", "in_gallery", "order", "credit")
     list_display_links = ("thumbnail", "caption")
     list_editable = ("in_gallery", "order")
     list_filter = ("in_gallery",)
-    search_fields = ("caption", "alt_text", "credit")
+    search_fields = tuple(
+        f"{field}_{language}"
+        for field in ("caption", "alt_text", "credit")
+        for language in ("en", "ru", "be")
+    )
     object_history_list_template = "admin/object_history_list_with_changes.html"
 
     class Media:

@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from caching import keys
 
@@ -59,7 +58,8 @@ class Photo(models.Model):
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = PhotoQuerySet.as_manager()
-    history = HistoricalRecords(verbose_name=_("photo revision"))
+    # `history` (its revisions) is added in gallery/translation.py, after the
+    # translated fields' languages, so that each revision keeps all three.
 
     class Meta:
         ordering = ("order", "pk")
@@ -76,7 +76,7 @@ class Photo(models.Model):
         return reverse("gallery:list") + f"#photo-{self.pk}"
 
     def clean(self):
-        if self.in_gallery and not self.caption.strip():
+        if self.in_gallery and not (self.caption or "").strip():
             raise ValidationError(
                 {"caption": _("A photo in the public gallery needs a caption.")}
             )

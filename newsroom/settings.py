@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,16 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# --- A developer's .env -------------------------------------------------------
+
+# `make run` writes a git-ignored .env (debug on, a generated secret key) so that
+# every manage.py command works in a checkout as typed. Variables set in the
+# environment win over it; production has no .env. The test suite ignores it:
+# its settings are its own, whatever a developer's checkout holds.
+ENV_FILE = env_str("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE and "PYTEST_VERSION" not in os.environ:
+    load_dotenv(ENV_FILE, override=False)
+
 # --- Core ---------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -58,6 +69,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks (its admin widgets).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +116,8 @@ MIDDLEWARE = [
     "monitoring.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # The admin (no language prefix) in the editor's chosen or browser's language.
+    "articles.middleware.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +168,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Editors saving at once queue rather than fail with "database is locked"
+    # (a 503): each transaction takes the write lock when it begins, instead
+    # of upgrading a read lock mid-way, which SQLite refuses at once; a writer
+    # waits up to 20 s for the lock; and in WAL mode readers never block it.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Optional read replica for anonymous readers' pages; the admin, logged-in
 # users and all writes use the primary (monitoring/replica.py).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
@@ -205,6 +231,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("be", _("Belarusian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated model fields (django-modeltranslation, each app's translation.py):
+# English is required and shown wherever a language's own text is empty; the
+# organization's slug is made from its English short name.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 TIME_ZONE = "Europe/Minsk"
 USE_I18N = True
 USE_TZ = True
@@ -361,7 +393,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Newsroom -----------------------------------------------------------------
 
-NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME", "Postavy District Newsroom")
+# Unset, the name is translated for the /ru/ and /be/ pages (locale/); a name
+# set here is shown as it is in every language.
+NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME") or _("Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
 
 # Shared caches (the edge, and Django's cache without one) keep anonymous

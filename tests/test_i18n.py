@@ -1,6 +1,7 @@
 """Three languages: English unprefixed, Russian under /ru/, Belarusian under
 /be/ — the interface, plural forms, dates, the switcher and the error pages."""
 
+import io
 import os
 import re
 import shutil
@@ -277,3 +278,164 @@ def test_every_string_in_the_code_and_templates_is_in_the_catalogues(tmp_path):
         missing = [entry.msgid for entry in catalog.untranslated_entries()]
         missing += [entry.msgid for entry in catalog.fuzzy_entries()]
         assert missing == [], language
+
+
+# --- Content in three languages (PRODUCT.md) ------------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def filter_form(page):
+    start = page.index('<form class="filter-form"')
+    return page[start : page.index("</form>", start)]
+
+
+def test_the_russian_filter_form_lists_the_organizations_russian_names(client, demo):
+    page = html(client.get("/ru/news/"))
+
+    form = filter_form(page)
+    assert "Белорусское телеграфное агентство" in form
+    assert "Исполнительный комитет Региональной антитеррористической" in form
+    assert "Belarusian Telegraph Agency" not in form
+    assert ">БелТА<" in page  # a card's source
+
+
+@pytest.mark.parametrize(
+    "prefix, street, office, site",
+    [
+        ("/ru", "ул. Ленина, 25", "Поставский районный", "Новости Поставского района"),
+        ("/be", "вул. Леніна, 25", "Пастаўскі раённы", "Навіны Пастаўскага раёна"),
+        ("", "25 Lenina Street", "Postavy District Executive", "Postavy District"),
+    ],
+)
+def test_the_footer_and_header_speak_the_pages_language(
+    client, demo, prefix, street, office, site
+):
+    page = html(client.get(f"{prefix}/news/"))
+
+    footer = page[page.index("<footer") :]
+    assert street in footer
+    assert office in footer
+    assert f'class="site-name" href="{prefix}/">{site}' in page
+
+
+def test_the_belarusian_gallery_shows_belarusian_captions(client, demo):
+    page = html(client.get("/be/gallery/"))
+
+    assert "Набярэжная" in page
+    assert "Палац Тызенгаўза" in page
+    assert ">Embankment<" not in page
+
+
+def test_a_text_without_a_translation_falls_back_to_english(
+    client, make_organization, make_contact, make_photo
+):
+    make_organization(name="Minsk City Executive Committee", short_name="Minsk")
+    make_contact(street_address="1 Independence Square", is_primary=True)
+    make_photo(caption="Old Town")
+
+    assert "Minsk City Executive Committee" in filter_form(
+        html(client.get("/ru/news/"))
+    )
+    assert "1 Independence Square" in html(client.get("/be/contacts/"))
+    assert "Old Town" in html(client.get("/ru/gallery/"))
+
+
+# --- An article's language on the lists -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prefix, language, label",
+    [("", "ru", "Language: Russian"), ("/ru", "en", "Язык: Английский")],
+)
+def test_a_card_in_another_language_than_the_page_is_marked_with_it(
+    client, make_article, prefix, language, label
+):
+    make_article(title="Marked story", language=language)
+
+    page = html(client.get(f"{prefix}/news/"))
+
+    assert (
+        f'<span lang="{language}" aria-hidden="true">{language.upper()}</span>' in page
+    )
+    assert f'<span class="visually-hidden">{label}</span>' in page
+    assert f'<h2 class="card-title" lang="{language}">' in page
+
+
+def test_a_card_in_the_pages_own_language_is_not_marked(client, make_article):
+    make_article(title="Русская новость", language="ru")
+
+    page = html(client.get("/ru/news/"))
+
+    assert "Русская новость" in page
+    assert "card-language" not in page
+
+
+def test_every_language_version_lists_every_article(client, make_article):
+    for language in ("en", "ru", "be"):
+        make_article(title=f"Story in {language}", language=language)
+
+    for prefix in ("", "/ru", "/be"):
+        page = html(client.get(f"{prefix}/news/"))
+        assert all(f"Story in {code}" in page for code in ("en", "ru", "be"))
+
+
+# --- The admin ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "accept, log_in, site",
+    [
+        ("ru", "Войти", "Новости Поставского района"),
+        ("be,ru;q=0.5", "Увайсьці", "Навіны Пастаўскага раёна"),
+        ("en", "Log in", "Postavy District Newsroom"),
+    ],
+)
+def test_the_admin_speaks_the_browsers_language_and_carries_the_sites_name(
+    client, db, accept, log_in, site
+):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE=accept)
+
+    page = html(response)
+    assert f'value="{log_in}"' in page
+    assert f'<a href="/admin/">{site}</a>' in page
+    assert "Django administration" not in page
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_admin_language_switch_keeps_the_editors_choice(client, editor):
+    client.force_login(editor)
+
+    page = html(client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'action="/i18n/setlang/"' in page
+    assert '<option value="be" lang="be">Беларуская</option>' in page
+
+    switched = client.post("/i18n/setlang/", {"language": "be", "next": "/admin/"})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/admin/"
+
+    page = html(client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert '<html lang="be"' in page
+    assert "Рэдакцыя" in page  # the index title, "Editor's desk"
+    # Readers' pages still take their language from the address alone.
+    assert '<html lang="en">' in html(client.get("/news/"))
+
+
+def test_the_admin_edits_the_translated_texts_side_by_side(client, superuser, demo):
+    from articles.models import Organization
+
+    client.force_login(superuser)
+    belta = Organization.objects.get(slug="belta")
+
+    page = html(client.get(f"/admin/articles/organization/{belta.pk}/change/"))
+
+    for language, short_name in [("en", "BelTA"), ("ru", "БелТА"), ("be", "БелТА")]:
+        assert f'name="short_name_{language}"' in page
+        assert f'value="{short_name}"' in page
+    assert 'name="native_name"' in page
+    assert 'name="native_name_ru"' not in page

@@ -430,8 +430,8 @@ def test_an_organization_logo_that_is_not_an_image_is_refused(editor_client):
     response = editor_client.post(
         reverse("admin:articles_organization_add"),
         {
-            "name": "Belarusian Telegraph Agency",
-            "short_name": "BelTA",
+            "name_en": "Belarusian Telegraph Agency",
+            "short_name_en": "BelTA",
             "slug": "belta",
             "kind": "news_agency",
             "logo": fake_png("logo.png"),
@@ -447,8 +447,8 @@ def test_an_organization_with_a_real_logo_is_added(editor_client):
     response = editor_client.post(
         reverse("admin:articles_organization_add"),
         {
-            "name": "Belarusian Telegraph Agency",
-            "short_name": "BelTA",
+            "name_en": "Belarusian Telegraph Agency",
+            "short_name_en": "BelTA",
             "slug": "belta",
             "kind": "news_agency",
             "website": "www.belta.by",

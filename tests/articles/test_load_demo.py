@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from articles.models import Article, Organization
@@ -283,3 +283,94 @@ def test_it_leaves_another_primary_office_primary(make_contact):
     load_demo()
     assert OfficeContact.objects.primary() == existing
     assert not OfficeContact.objects.get(slug="postavy").is_primary
+
+
+# --- Its translations (PRODUCT.md's table) ----------------------------------------
+
+DEMO_TRANSLATIONS = {
+    "ru": {
+        "belta": ("Белорусское телеграфное агентство", "БелТА"),
+        "sco-rats": (
+            "Исполнительный комитет Региональной антитеррористической структуры ШОС",
+            "ИК РАТС ШОС",
+        ),
+        "office": (
+            "Поставский районный исполнительный комитет",
+            "ул. Ленина, 25",
+            "Поставы",
+        ),
+        "captions": [
+            "Набережная",
+            "Дворец Тизенгауза",
+            "Поставы ночью",
+            "Ночная набережная",
+            "Церковь",
+        ],
+    },
+    "be": {
+        "belta": ("Беларускае тэлеграфнае агенцтва", "БелТА"),
+        "sco-rats": (
+            "Выканаўчы камітэт Рэгіянальнай антытэрарыстычнай структуры ШАС",
+            "ВК РАТС ШАС",
+        ),
+        "office": ("Пастаўскі раённы выканаўчы камітэт", "вул. Леніна, 25", "Паставы"),
+        "captions": [
+            "Набярэжная",
+            "Палац Тызенгаўза",
+            "Паставы ўначы",
+            "Начная набярэжная",
+            "Царква",
+        ],
+    },
+}
+
+
+def demo_texts(language):
+    with translation.override(language):
+        office = OfficeContact.objects.get(slug="postavy")
+        return {
+            **{
+                slug: (organization.name, organization.short_name)
+                for slug, organization in Organization.objects.in_bulk(
+                    ["belta", "sco-rats"], field_name="slug"
+                ).items()
+            },
+            "office": (office.name, office.street_address, office.locality),
+            "captions": [photo.caption for photo in Photo.objects.in_order()],
+        }
+
+
+@pytest.mark.parametrize("language", ["ru", "be"])
+def test_it_carries_the_demo_translations(loaded, language):
+    assert demo_texts(language) == DEMO_TRANSLATIONS[language]
+
+
+def test_the_own_language_name_and_english_texts_stay_as_they_were(loaded):
+    with translation.override("be"):
+        rats = Organization.objects.get(slug="sco-rats")
+        assert rats.source_name == "Исполнительный комитет РАТС ШОС"
+    assert demo_texts("en")["office"] == (
+        "Postavy District Executive Committee",
+        "25 Lenina Street",
+        "Postavy",
+    )
+
+
+def test_running_it_on_an_older_database_fills_the_missing_translations(db):
+    load_demo()
+    # As a database loaded before the texts had languages: English only.
+    Organization.objects.update(name_ru=None, short_name_ru=None, name_be=None)
+    OfficeContact.objects.update(street_address_ru=None, locality_be="")
+    Photo.objects.update(caption_ru=None, caption_be=None, alt_text_ru=None)
+    Organization.objects.filter(slug="belta").update(short_name_be="БЕЛТА")
+
+    output = load_demo()
+
+    assert demo_texts("ru") == DEMO_TRANSLATIONS["ru"]
+    assert "organizations: 0 created, 2 already there (2 given" in output
+    assert "Demo content loaded." in output
+    # A text an editor gave stays theirs.
+    with translation.override("be"):
+        assert Organization.objects.get(slug="belta").short_name == "БЕЛТА"
+        assert OfficeContact.objects.get().locality == "Паставы"
+    assert Photo.objects.filter(alt_text_ru__contains="«Церковь»").exists()

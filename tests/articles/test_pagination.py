@@ -30,7 +30,9 @@ def html(response):
 
 def titles(response):
     """The result cards' titles, in page order, without highlighting."""
-    found = re.findall(r'class="card-title"><a href="[^"]*">(.*?)</a>', html(response))
+    found = re.findall(
+        r'class="card-title"(?: lang="\w+")?><a href="[^"]*">(.*?)</a>', html(response)
+    )
     return [re.sub(r"</?mark>", "", title) for title in found]
 
 

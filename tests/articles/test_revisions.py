@@ -66,8 +66,8 @@ def test_organizations_and_photos_keep_revisions_by_their_editor(
     editor_client.post(
         reverse("admin:articles_organization_change", args=[organization.pk]),
         {
-            "name": organization.name,
-            "short_name": "BelTA",
+            "name_en": organization.name,
+            "short_name_en": "BelTA",
             "slug": organization.slug,
             "kind": organization.kind,
             "native_name": "Белорусское телеграфное агентство",
@@ -106,7 +106,7 @@ def test_office_records_and_their_numbers_keep_revisions_by_the_staff(
                 (number.pk, "phone", "", "8 (02155) 3-10-15"),
                 (None, "fax", "", "8 (02155) 3-10-16"),
             ],
-            opening_hours="Mon–Fri 8:00–17:00",
+            opening_hours_en="Mon–Fri 8:00–17:00",
         ),
     )
 

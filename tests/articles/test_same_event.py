@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from articles.events import same_event_suggestions
 from articles.models import Article, Event
@@ -289,6 +290,29 @@ def test_suggesting_takes_two_queries_however_many_candidates(
     # The candidates before the article and after it, with their organizations.
     with django_assert_num_queries(2):
         same_event_suggestions(article=belta)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_suggestions_name_their_sources_in_the_editors_language_without_more_queries(
+    unlinked_seeds, make_article, make_organization, django_assert_num_queries, language
+):
+    belta, _ = unlinked_seeds
+    press = make_organization(short_name="Press", short_name_ru="Пресса")
+    for n in range(5):
+        make_article(
+            title=belta.title,
+            lead=belta.lead,
+            organization=press,
+            published_at=belta.published_at - timedelta(hours=n),
+        )
+
+    with translation.override(language), django_assert_num_queries(2):
+        names = [
+            suggestion.article.organization.short_name
+            for suggestion in same_event_suggestions(article=belta)
+        ]
+
+    assert names.count({"en": "Press", "ru": "Пресса"}[language]) == 5
 
 
 # --- Linking (services) ---------------------------------------------------------------

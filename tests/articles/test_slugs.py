@@ -4,11 +4,12 @@ addresses of a published story that moved answered with a 301."""
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect
-from articles.slugs import slug_from_title, transliterate, unique_slug
+from articles.slugs import next_free_slug, slug_from_title, transliterate, unique_slug
 from tests.articles.test_admin import article_data
 
 ADD_URL = reverse("admin:articles_article_add")
@@ -65,7 +66,37 @@ def test_a_taken_slug_gets_the_next_free_number():
     assert unique_slug("new-story", taken.__contains__) == "new-story"
 
 
+def test_after_a_taken_slug_comes_the_next_number_of_its_base():
+    taken = {"council-meets", "council-meets-2", "solidarity-2023"}
+
+    assert next_free_slug("council-meets", taken.__contains__) == "council-meets-3"
+    assert next_free_slug("council-meets-2", taken.__contains__) == "council-meets-3"
+    assert next_free_slug("solidarity-2023", taken.__contains__) == (
+        "solidarity-2023-2"
+    )
+
+
 # --- Saving ---------------------------------------------------------------------
+
+
+def test_a_slug_taken_after_it_was_chosen_is_saved_with_the_next_number(
+    make_article,
+):
+    """What the second of two editors saving one title at once meets: the
+    slug their form found free is in the database by the time it inserts."""
+    make_article(title="Council meets", slug="council-meets")
+
+    second = make_article(title="Council meets", slug="council-meets")
+
+    second.refresh_from_db()
+    assert second.slug == "council-meets-2"
+
+
+def test_a_save_refused_for_another_reason_is_not_retried(make_article, now):
+    with pytest.raises(IntegrityError):
+        make_article(published_at=now, expires_at=now - timedelta(days=1))
+
+    assert not Article.objects.exists()
 
 
 def test_saving_without_a_slug_makes_one_from_the_title(make_article):

@@ -23,15 +23,22 @@ def office_data(office, rows, **overrides):
     """The change form as the browser posts it: the office's fields and one
     inline row per (id, kind, label, number) in rows."""
     data = {
-        "name": office.name,
+        # The translated fields, one box per language (contacts/translation.py).
+        **{
+            f"{field}_{language}": getattr(office, f"{field}_{language}") or ""
+            for field in (
+                "name",
+                "street_address",
+                "locality",
+                "country",
+                "opening_hours",
+            )
+            for language in ("en", "ru", "be")
+        },
         "slug": office.slug,
-        "street_address": office.street_address,
-        "locality": office.locality,
         "region": office.region,
         "postal_code": office.postal_code,
-        "country": office.country,
         "email": office.email,
-        "opening_hours": office.opening_hours,
         "numbers-TOTAL_FORMS": str(len(rows)),
         "numbers-INITIAL_FORMS": str(sum(1 for row in rows if row[0])),
         "numbers-MIN_NUM_FORMS": "0",
@@ -81,7 +88,7 @@ def test_contact_staff_add_a_phone_and_a_fax_kept_as_typed(staff_client, office)
                 (None, "phone", "", "8 (02155) 4-15-87"),
                 (None, "fax", "", "8 (02155) 5-12-13"),
             ],
-            opening_hours="Mon–Fri 8:00–17:00",
+            opening_hours_en="Mon–Fri 8:00–17:00",
         ),
     )
 
@@ -173,3 +180,71 @@ def test_the_office_list_shows_the_primary_office(staff_client, make_contact):
     assert '<td class="field-is_primary"><img src="/static/admin/img/icon-yes.svg"' in (
         response.content.decode()
     )
+
+
+# --- New numbers go last ----------------------------------------------------------
+
+
+def test_a_new_number_row_is_ordered_after_the_existing_ones(
+    staff_client, make_contact
+):
+    office = make_contact(numbers=[("phone", "8 (02155) 3-10-14")] * 3)
+
+    html = staff_client.get(change_url(office)).content.decode()
+
+    # The blank row, and the rows "Add another" copies from its template.
+    assert 'name="numbers-3-order" value="3"' in html
+    assert 'name="numbers-__prefix__-order" value="3"' in html
+
+
+def test_the_add_page_starts_the_numbers_at_the_top(admin_client):
+    html = admin_client.get(reverse("admin:contacts_officecontact_add")).content
+    assert 'name="numbers-0-order" value="0"' in html.decode()
+
+
+def test_a_number_added_with_its_order_left_empty_goes_last(staff_client, office):
+    existing = office.numbers.get()
+    data = office_data(
+        office,
+        [
+            (existing.pk, "phone", "", "8 (02155) 3-10-14"),
+            (None, "fax", "", "8 (02155) 5-12-13"),
+        ],
+    )
+    data["numbers-0-order"] = "5"
+    data["numbers-1-order"] = ""
+
+    response = staff_client.post(change_url(office), data)
+
+    assert response.status_code == 302
+    assert [(n.kind, n.order) for n in office.numbers.all()] == [
+        ("phone", 5),
+        ("fax", 6),
+    ]
+
+
+# --- The slug is the vCard's address ----------------------------------------------
+
+
+def test_contact_staff_see_the_slug_but_cannot_change_it(staff_client, office):
+    html = staff_client.get(change_url(office)).content.decode()
+
+    assert 'name="slug"' not in html
+    assert '<div class="readonly">postavy</div>' in html
+
+
+def test_a_posted_slug_is_ignored_on_change(staff_client, office):
+    data = office_data(office, [], slug="somewhere-else")
+
+    response = staff_client.post(change_url(office), data)
+
+    assert response.status_code == 302
+    office.refresh_from_db()
+    assert office.slug == "postavy"
+    assert office.get_vcard_url() == "/contacts/postavy.vcf"
+
+
+def test_the_slug_is_chosen_when_the_office_is_added(admin_client):
+    """By a superuser: contact staff change the office, they do not add one."""
+    html = admin_client.get(reverse("admin:contacts_officecontact_add")).content
+    assert 'name="slug"' in html.decode()

@@ -57,3 +57,24 @@ def test_vcard_url_ends_in_the_slug(make_contact):
     office = make_contact(slug="postavy")
     assert office.get_vcard_url() == "/contacts/postavy.vcf"
     assert office.get_absolute_url() == "/contacts/#postavy"
+
+
+def test_a_number_saved_without_an_order_goes_after_the_offices_others(
+    make_contact,
+):
+    office = make_contact(numbers=[("phone", "8 (02155) 3-10-14")] * 3)
+    other = make_contact(numbers=[("phone", "8 (02155) 3-10-14")] * 5)
+
+    added = ContactNumber.objects.create(contact=office, number="8 (02155) 5-12-13")
+
+    assert added.order == 3
+    assert list(office.numbers.all())[-1] == added
+    assert other.numbers.last().order == 4
+
+
+def test_the_first_number_of_an_office_is_first(make_contact):
+    office = make_contact()
+
+    added = ContactNumber.objects.create(contact=office, number="8 (02155) 5-12-13")
+
+    assert added.order == 0

@@ -69,9 +69,13 @@ def test_it_links_every_number_as_dialled_to_its_e164_form(client, postavy):
     assertContains(
         response, '<a href="tel:+375215526607">8 (02155) 2-66-07</a>', html=True
     )
-    assertContains(
-        response, '<a href="tel:+375215521845">(8-02155)-2-18-45</a>', html=True
-    )
+
+
+def test_it_shows_the_fax_number_as_text_not_a_tel_link(client, postavy):
+    content = main_content(client.get(reverse("contacts:list")))
+
+    assertInHTML("<dd>(8-02155)-2-18-45</dd>", content, count=1)
+    assert "tel:+375215521845" not in content
 
 
 def test_it_labels_phones_as_phone_and_faxes_as_fax(client, postavy):
@@ -234,7 +238,7 @@ def test_primary_office_tag_shows_the_primary_office_in_two_queries(
     assert "Passport desk" not in html
     assertInHTML('<a href="tel:+375215531014">8 (02155) 3-10-14</a>', html)
     assertInHTML("<dt>Fax</dt>", html)
-    assertInHTML('<a href="tel:+375215521845">(8-02155)-2-18-45</a>', html)
+    assertInHTML("<dd>(8-02155)-2-18-45</dd>", html)
     assert "<address" in html
 
 

@@ -18,9 +18,10 @@ def editor_client(client, editor):
 def photo_data(image, **overrides):
     data = {
         "image": image,
-        "caption": "Tysenhaus Palace",
-        "alt_text": "The yellow palace seen across the square",
-        "credit": "District office",
+        # One box per language (gallery/translation.py); English is required.
+        "caption_en": "Tysenhaus Palace",
+        "alt_text_en": "The yellow palace seen across the square",
+        "credit_en": "District office",
         "order": 2,
     }
     data.update(overrides)
@@ -109,7 +110,7 @@ def test_replacing_a_photo_with_a_fake_keeps_the_old_image_and_caption(
 
     response = editor_client.post(
         reverse("admin:gallery_photo_change", args=[photo.pk]),
-        photo_data(fake_png(), caption="Church at dusk"),
+        photo_data(fake_png(), caption_en="Church at dusk"),
     )
 
     assert response.status_code == 200

@@ -283,9 +283,9 @@ def test_an_editors_upload_in_the_admin_is_stored_upright_and_stripped(client, e
                 two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE, gps=True),
                 content_type="image/jpeg",
             ),
-            "caption": "Church",
-            "alt_text": "The white church on the hill",
-            "credit": "",
+            "caption_en": "Church",
+            "alt_text_en": "The white church on the hill",
+            "credit_en": "",
             "order": 1,
         },
     )

@@ -55,40 +55,76 @@ def paragraphs_html(paragraphs):
     return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
 
 
+def translated_fields(texts):
+    """{"name": {"en": "…", "ru": "…"}} as model fields: {"name_en": "…", …}."""
+    return {
+        f"{field}_{language}": text
+        for field, by_language in texts.items()
+        for language, text in by_language.items()
+    }
+
+
+def fill_translations(record, texts):
+    """Give `record` the demo's text in each language it has none in (a
+    database loaded before the texts had languages); an editor's text is
+    never replaced. Return 1 if anything was filled, else 0."""
+    missing = {
+        name: text
+        for name, text in translated_fields(texts).items()
+        if not getattr(record, name)
+    }
+    if not missing:
+        return 0
+    for name, text in missing.items():
+        setattr(record, name, text)
+    record.save(update_fields=list(missing))
+    return 1
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo content read from the seeds: two articles, their two "
         "organizations, the Postavy office record and five gallery photos. "
-        "Safe to run again: records that already exist are left as they are."
+        "Safe to run again: records that already exist are left as they are, "
+        "except that texts missing in a language are filled in."
     )
 
     def handle(self, *args, **options):
-        # Existing rows are never updated: an editor may have corrected them
-        # since the first load, and their changes win.
+        # Existing rows keep what they have: an editor may have corrected them
+        # since the first load, and their changes win. Only a text with no
+        # value in some language gets the demo's.
         with transaction.atomic():
             counts = {
                 "organizations": self.load_organizations(),
-                "articles": self.load_articles(),
+                "articles": (*self.load_articles(), 0),
                 "office records": self.load_office(),
                 "photos": self.load_photos(),
             }
-        for label, (created, kept) in counts.items():
-            self.stdout.write(f"{label}: {created} created, {kept} already there")
-        total = sum(created for created, _ in counts.values())
+        for label, (created, kept, filled) in counts.items():
+            line = f"{label}: {created} created, {kept} already there"
+            if filled:
+                line += f" ({filled} given their missing translations)"
+            self.stdout.write(line)
+        total = sum(created + filled for created, _, filled in counts.values())
         if total:
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         else:
             self.stdout.write("Demo content was already loaded; nothing changed.")
 
     def load_organizations(self):
-        created = 0
+        created = filled = 0
         for data in demo_content.ORGANIZATIONS:
             fields = dict(data)
-            _, was_created = Organization.objects.get_or_create(
-                slug=fields.pop("slug"), defaults=fields
-            )
-            created += was_created
-        return created, len(demo_content.ORGANIZATIONS) - created
+            texts = {
+                field: fields.pop(field) for field in ("name", "short_name", "country")
+            }
+            organization = Organization.objects.filter(slug=fields["slug"]).first()
+            if organization is None:
+                Organization.objects.create(**fields, **translated_fields(texts))
+                created += 1
+            else:
+                filled += fill_translations(organization, texts)
+        return created, len(demo_content.ORGANIZATIONS) - created, filled
 
     def load_articles(self):
         created = 0
@@ -125,35 +161,34 @@ class Command(BaseCommand):
     def load_office(self):
         fields = dict(demo_content.OFFICE)
         numbers = fields.pop("numbers")
-        if OfficeContact.objects.filter(slug=fields["slug"]).exists():
-            return 0, 1
+        texts = {
+            field: fields.pop(field)
+            for field in ("name", "street_address", "locality", "country")
+        }
+        office = OfficeContact.objects.filter(slug=fields["slug"]).first()
+        if office is not None:
+            return 0, 1, fill_translations(office, texts)
         # Only one office may be primary; one chosen by staff keeps its place.
         fields["is_primary"] = not OfficeContact.objects.filter(
             is_primary=True
         ).exists()
-        office = OfficeContact.objects.create(**fields)
+        office = OfficeContact.objects.create(**fields, **translated_fields(texts))
         for order, (kind, number) in enumerate(numbers):
             ContactNumber.objects.create(
                 contact=office, kind=kind, number=number, order=order
             )
-        return 1, 0
+        return 1, 0, 0
 
     def load_photos(self):
-        created = 0
+        created = filled = 0
         for order, data in enumerate(demo_content.PHOTOS, start=1):
-            caption = data["caption"]
-            if Photo.objects.filter(caption=caption).exists():
+            texts = demo_content.photo_texts(data["caption"])
+            caption = data["caption"]["en"]
+            photo = Photo.objects.filter(caption_en=caption).first()
+            if photo is not None:
+                filled += fill_translations(photo, texts)
                 continue
-            photo = Photo(
-                caption=caption,
-                alt_text=(
-                    f"Stand-in image for the photo “{caption}”: a plain colour "
-                    "gradient with the caption written on it."
-                ),
-                credit=demo_content.PHOTO_CREDIT,
-                in_gallery=True,
-                order=order,
-            )
+            photo = Photo(order=order, in_gallery=True, **translated_fields(texts))
             photo.image.save(
                 f"{slugify(caption)}-stand-in.jpg",
                 ContentFile(stand_in_jpeg(caption, data["colours"])),
@@ -161,4 +196,4 @@ class Command(BaseCommand):
             )
             photo.save()
             created += 1
-        return created, len(demo_content.PHOTOS) - created
+        return created, len(demo_content.PHOTOS) - created, filled
