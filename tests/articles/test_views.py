@@ -902,8 +902,11 @@ def test_a_script_in_the_body_never_reaches_the_page(client, make_article):
 
     assert "<p>Safe</p>" in page
     assert 'alert("body")' not in page
-    # The one script element is the page's JSON-LD data block, which never runs.
-    assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
+    # The page's own static script, and its JSON-LD data block, which never runs.
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/js/site.js" defer>',
+        '<script type="application/ld+json">',
+    ]
     assert "onclick" not in page
 
 
