@@ -70,11 +70,11 @@ def test_reader_steps_through_the_slider_with_buttons_and_arrow_keys(page, demo_
             }"""
         )
 
-    page.get_by_role("button", name="Pause the slides").click()
-    assert page.get_by_role("button", name="Play the slides").is_visible()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    assert page.get_by_role("button", name="Play", exact=True).is_visible()
     assert strip.get_attribute("aria-live") == "polite"
 
-    page.get_by_role("button", name="Next photo").click()
+    page.get_by_role("button", name="Next", exact=True).click()
     page.wait_for_function("document.querySelector('.gallery-slider').scrollLeft > 0")
     page.wait_for_timeout(600)
     assert shown() == 1
@@ -87,10 +87,10 @@ def test_reader_steps_through_the_slider_with_buttons_and_arrow_keys(page, demo_
     page.wait_for_timeout(800)
     assert shown() == 1
 
-    page.get_by_role("button", name="Previous photo").click()
+    page.get_by_role("button", name="Previous", exact=True).click()
     page.wait_for_timeout(800)
     assert shown() == 0
-    page.get_by_role("button", name="Previous photo").click()
+    page.get_by_role("button", name="Previous", exact=True).click()
     page.wait_for_timeout(800)
     assert shown() == slides.count() - 1
     assert page.console_errors == []
