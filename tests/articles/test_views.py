@@ -902,10 +902,10 @@ def test_a_script_in_the_body_never_reaches_the_page(client, make_article):
 
     assert "<p>Safe</p>" in page
     assert 'alert("body")' not in page
-    # The page's own static script, and its JSON-LD data block, which never runs.
+    # The JSON-LD data block, which never runs, and the page's own static script.
     assert re.findall(r"<script[^>]*>", page) == [
-        '<script src="/static/js/site.js" defer>',
         '<script type="application/ld+json">',
+        '<script src="/static/js/site.js" defer>',
     ]
     assert "onclick" not in page
 
