@@ -65,7 +65,9 @@ def test_reader_steps_through_the_slider_with_buttons_and_arrow_keys(page, demo_
             """() => {
               const strip = document.querySelector('.gallery-slider');
               const slides = [...strip.querySelectorAll('.gallery-slide')];
-              const gaps = slides.map((s) => Math.abs(s.offsetLeft - strip.offsetLeft - strip.scrollLeft));
+              const gaps = slides.map(
+                (s) => Math.abs(s.offsetLeft - strip.offsetLeft - strip.scrollLeft)
+              );
               return gaps.indexOf(Math.min(...gaps));
             }"""
         )
