@@ -190,6 +190,7 @@ ARTICLES = [
         "byline": "",
         "organization": "belta",
         "view_count": 0,
+        "hero": {"caption": "Almaty", "colours": ((60, 84, 120), (214, 190, 150))},
     },
     {
         "slug": (
@@ -208,6 +209,10 @@ ARTICLES = [
         "byline": "",
         "organization": "sco-rats",
         "view_count": 169,
+        "hero": {
+            "caption": "Heads of border services",
+            "colours": ((34, 70, 60), (190, 214, 196)),
+        },
     },
 ]
 
@@ -233,6 +238,9 @@ OFFICE = {
         (ContactNumber.Kind.FAX, "(8-02155)-2-18-45"),
     ],
 }
+
+# The seeds' stories have no pictures: each gets a stand-in hero image, drawn
+# like the slider's, so lists show thumbnails and the article page its hero.
 
 # Seed 000's slider captions, in order. The real photos are not ours to copy,
 # so the loader draws an honest stand-in for each, in these calm colours, and

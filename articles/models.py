@@ -1,5 +1,7 @@
 import copy
 import datetime
+import html
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -8,6 +10,7 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -170,6 +173,13 @@ class ArticleQuerySet(models.QuerySet):
 
 # Inserts tried with successive slugs when other stories take them meanwhile.
 SLUG_ATTEMPTS = 10
+
+# The body's opening paragraph, as the sanitiser leaves it.
+FIRST_PARAGRAPH = re.compile(r"\s*<p>(.*?)</p>", re.DOTALL)
+
+
+def _plain_words(text):
+    return " ".join(html.unescape(strip_tags(text)).split())
 
 
 class Article(models.Model):
@@ -476,6 +486,20 @@ class Article(models.Model):
     def surrogate_keys_for(cls, pks):
         """What shows these stories, for shared caches (caching.keys)."""
         return {keys.ARTICLE_LISTS} | {keys.article(pk) for pk in pks}
+
+    @property
+    def body_after_lead(self):
+        """The body as the article page shows it under the lead: without
+        its opening paragraph when that paragraph is the lead itself, as
+        editors and source feeds often write it."""
+        opening = FIRST_PARAGRAPH.match(self.body)
+        if (
+            opening
+            and self.lead
+            and (_plain_words(opening.group(1)) == _plain_words(self.lead))
+        ):
+            return self.body[opening.end() :]
+        return self.body
 
     @property
     def byline_display(self):

@@ -1,3 +1,4 @@
+import calendar
 import datetime
 
 from django.conf import settings
@@ -111,9 +112,22 @@ class ArticleListMixin(StoryListMixin):
             )
         return NewestFirstPaginator(queryset, per_page, cache_key=key, **kwargs)
 
+    def get_feed_filters(self):
+        """The filters the page's feed links carry: the reader's own, as
+        (name, value) pairs; none when the form rejected them."""
+        filterset = self.get_filterset()
+        if not filterset.is_valid():
+            return []
+        return [
+            (name, value)
+            for name in filterset.filters
+            for value in filterset.data.getlist(name)
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.get_filterset()
+        context["feed_filters"] = self.get_feed_filters()
         return context
 
     def get_surrogate_keys(self, context):
@@ -149,6 +163,38 @@ class ArticleArchiveMixin(ArticleListMixin):
             if extra.get(name) and extra[name].year < 1000:
                 extra[name] = None
         return date_list, items, extra
+
+    def get_period(self):
+        """The first and last day of the archive's year, month or day."""
+        year = int(self.kwargs["year"])
+        if "day" in self.kwargs:
+            day = datetime.date(
+                year, int(self.kwargs["month"]), int(self.kwargs["day"])
+            )
+            return day, day
+        if "month" in self.kwargs:
+            month = int(self.kwargs["month"])
+            last = calendar.monthrange(year, month)[1]
+            return datetime.date(year, month, 1), datetime.date(year, month, last)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    def get_feed_filters(self):
+        # The feeds have no archives: the period becomes their date filters,
+        # narrowed further by the reader's own dates where those fall inside.
+        filters = super().get_feed_filters()
+        if not self.get_filterset().is_valid():
+            return filters
+        first, last = self.get_period()
+        chosen = self.get_filterset().form.cleaned_data
+        date_from = max(first, chosen.get("date_from") or first)
+        date_to = min(last, chosen.get("date_to") or last)
+        if date_from > date_to:
+            date_from, date_to = first, last
+        return [
+            (name, value)
+            for name, value in filters
+            if name not in ("date_from", "date_to")
+        ] + [("date_from", date_from.isoformat()), ("date_to", date_to.isoformat())]
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
         # Left unevaluated: no page shows the period's days or months (the
@@ -364,6 +410,7 @@ class OrganizationDetailView(StoryListMixin, SingleObjectMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["organization"] = self.object
+        context["feed_filters"] = [("organization", self.object.slug)]
         return context
 
     def get_surrogate_keys(self, context):

@@ -9,10 +9,11 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.templatetags.static import static
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import (
     get_language,
@@ -212,6 +213,19 @@ def language_versions(context, keep_query=True):
             }
         )
     return versions
+
+
+@register.simple_tag(takes_context=True)
+def feed_urls(context):
+    """The RSS and Atom feeds of what the page lists: {"rss", "atom"}, each
+    carrying the filters the view put in `feed_filters` (none on other
+    pages, which link the whole news feed)."""
+    query = urlencode(context.get("feed_filters") or [])
+    suffix = f"?{query}" if query else ""
+    return {
+        "rss": reverse("articles:feed") + suffix,
+        "atom": reverse("articles:feed-atom") + suffix,
+    }
 
 
 # --- Link previews and structured data ----------------------------------------

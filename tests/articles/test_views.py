@@ -902,8 +902,11 @@ def test_a_script_in_the_body_never_reaches_the_page(client, make_article):
 
     assert "<p>Safe</p>" in page
     assert 'alert("body")' not in page
-    # The one script element is the page's JSON-LD data block, which never runs.
-    assert re.findall(r"<script[^>]*>", page) == ['<script type="application/ld+json">']
+    # The JSON-LD data block, which never runs, and the page's own static script.
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script type="application/ld+json">',
+        '<script src="/static/js/site.js" defer>',
+    ]
     assert "onclick" not in page
 
 

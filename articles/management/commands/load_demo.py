@@ -51,6 +51,13 @@ def stand_in_jpeg(caption, colours):
     return buffer.getvalue()
 
 
+def stand_in_alt_text(caption):
+    return (
+        f"Stand-in image for the photo “{caption}”: a plain colour gradient "
+        "with the caption written on it."
+    )
+
+
 def paragraphs_html(paragraphs):
     return "\n".join(f"<p>{escape(text, quote=False)}</p>" for text in paragraphs)
 
@@ -131,7 +138,7 @@ class Command(BaseCommand):
         for data in demo_content.ARTICLES:
             if Article.objects.filter(slug=data["slug"]).exists():
                 continue
-            Article.objects.create(
+            article = Article(
                 slug=data["slug"],
                 title=data["title"],
                 lead=data["lead"],
@@ -143,7 +150,18 @@ class Command(BaseCommand):
                 byline=data["byline"],
                 organization=Organization.objects.get(slug=data["organization"]),
                 view_count=data["view_count"],
+                hero_caption=data["hero"]["caption"],
+                hero_credit=demo_content.PHOTO_CREDIT,
+                hero_alt_text=stand_in_alt_text(data["hero"]["caption"]),
             )
+            article.hero_image.save(
+                f"{slugify(data['hero']['caption'])}-stand-in.jpg",
+                ContentFile(
+                    stand_in_jpeg(data["hero"]["caption"], data["hero"]["colours"])
+                ),
+                save=False,
+            )
+            article.save()
             created += 1
         if created:
             self.link_same_event()
