@@ -71,11 +71,11 @@ class Editor(Browser):
         assert answer.status == 302, answer.text[:2000]
 
     def change(self, base, admin_path, **changes):
-        """Open the change form, change some fields, save; the admin's answer."""
+        """Open the change form, change some fields, publish; the admin's answer."""
         url = f"{base}{admin_path}"
         fields = [
             (name, value)
             for name, value in form_fields(self.get(url).text)
             if name not in changes
         ]
-        return self.post(url, [*fields, *changes.items(), ("_save", "Save")], url)
+        return self.post(url, [*fields, *changes.items(), ("_publish", "Publish")], url)
