@@ -31,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from gallery.images import thumbnail_html
+from monitoring.admin_search import BoundedSearchMixin
 
 from . import services
 from .events import CANDIDATE_FIELDS, WINDOW, same_event_suggestions
@@ -132,7 +133,9 @@ def with_csp_nonce(request, response, media):
 # another: "name [en]", "name [ru]", "name [be]". modeltranslation's tabbed
 # variant would load jQuery UI from a CDN, which the admin's CSP forbids.
 @admin.register(Organization)
-class OrganizationAdmin(LocalTimesInHistoryMixin, TranslationAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(
+    BoundedSearchMixin, LocalTimesInHistoryMixin, TranslationAdmin, SimpleHistoryAdmin
+):
     form = OrganizationAdminForm
     formfield_overrides = HTTPS_URLS
     list_display = ("name", "short_name", "kind", "country", "slug")
@@ -287,7 +290,12 @@ class SameEventAdminMixin:
 
 
 @admin.register(Article)
-class ArticleAdmin(SameEventAdminMixin, LocalTimesInHistoryMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    BoundedSearchMixin,
+    SameEventAdminMixin,
+    LocalTimesInHistoryMixin,
+    SimpleHistoryAdmin,
+):
     form = ArticleAdminForm
     formfield_overrides = HTTPS_URLS
     # Fits beside the filters at 1280 px: the language and featured flag are

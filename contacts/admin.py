@@ -2,6 +2,8 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from monitoring.admin_search import BoundedSearchMixin
+
 from .forms import ContactNumberForm
 from .models import ContactNumber, OfficeContact
 
@@ -26,7 +28,7 @@ class ContactNumberInline(admin.TabularInline):
 # The name, address and hours are edited one language under another
 # (contacts/translation.py).
 @admin.register(OfficeContact)
-class OfficeContactAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class OfficeContactAdmin(BoundedSearchMixin, TranslationAdmin, SimpleHistoryAdmin):
     list_display = ("name", "locality", "postal_code", "is_primary", "updated_at")
     list_filter = ("is_primary",)
     search_fields = tuple(

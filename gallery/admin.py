@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from monitoring.admin_search import BoundedSearchMixin
+
 from .images import thumbnail_html
 from .models import Photo
 from .validators import CheckedImageField
@@ -35,7 +37,7 @@ class BodyImageUploadForm(forms.ModelForm):
 # The caption, alt text and credit are edited one language under another
 # (gallery/translation.py).
 @admin.register(Photo)
-class PhotoAdmin(TranslationAdmin, SimpleHistoryAdmin):
+class PhotoAdmin(BoundedSearchMixin, TranslationAdmin, SimpleHistoryAdmin):
     form = PhotoAdminForm
     list_display = ("thumbnail", "caption", "in_gallery", "order", "credit")
     list_display_links = ("thumbnail", "caption")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -78,7 +79,12 @@ class Photo(models.Model):
     def clean(self):
         if self.in_gallery and not (self.caption or "").strip():
             raise ValidationError(
-                {"caption": _("A photo in the public gallery needs a caption.")}
+                # The caption in the site's own language, as forms name it.
+                {
+                    f"caption_{settings.LANGUAGE_CODE}": _(
+                        "A photo in the public gallery needs a caption."
+                    )
+                }
             )
 
     @classmethod

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from articles.events import CANDIDATE_FIELDS
 from articles.models import Article
+from monitoring.admin_search import BoundedSearchMixin
 
 from . import services
 from .models import IntakeItem, SourceFeed
@@ -25,7 +26,7 @@ QUEUE_PAGE_SIZE = 50
 
 
 @admin.register(SourceFeed)
-class SourceFeedAdmin(admin.ModelAdmin):
+class SourceFeedAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = (
         "url",
         "source",
@@ -135,7 +136,7 @@ class QueueRow:
 
 
 @admin.register(IntakeItem)
-class IntakeItemAdmin(admin.ModelAdmin):
+class IntakeItemAdmin(BoundedSearchMixin, admin.ModelAdmin):
     """The intake queue: drafts from source feeds, with their provenance and
     one-click Publish, Edit and Discard. Each item's own page shows its
     provenance, read-only."""

@@ -55,6 +55,9 @@ def article_data(organization, article=None, **overrides):
             slug=article.slug,
             lead=article.lead,
             body=article.body,
+            hero_caption=article.hero_caption,
+            hero_credit=article.hero_credit,
+            hero_alt_text=article.hero_alt_text,
             opened_version=article.version,
         )
     data.update(overrides)

@@ -162,7 +162,7 @@ def test_its_query_count_does_not_grow_with_offices(
     for _ in range(3):
         make_contact(numbers=POSTAVY_NUMBERS)
     # The kept page's keys, found changed; then as above.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(reverse("contacts:list"))
     assert main_content(response).count("tel:+375215531014") == 4
 

@@ -153,15 +153,15 @@ def test_a_gallery_photo_needs_a_caption(editor_client):
         reverse("admin:gallery_photo_add"),
         {
             "image": real_image(),
-            "caption": "",
-            "alt_text": "A view",
+            "caption_en": "",
+            "alt_text_en": "A view",
             "in_gallery": "on",
             "order": 1,
         },
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["caption"] == [
+    assert response.context["adminform"].form.errors["caption_en"] == [
         "A photo in the public gallery needs a caption."
     ]
 

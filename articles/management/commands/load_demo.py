@@ -151,7 +151,8 @@ class Command(BaseCommand):
                 organization=Organization.objects.get(slug=data["organization"]),
                 view_count=data["view_count"],
                 hero_caption=data["hero"]["caption"],
-                hero_credit=demo_content.PHOTO_CREDIT,
+                # The story is English, as its credit.
+                hero_credit=demo_content.PHOTO_CREDIT["en"],
                 hero_alt_text=stand_in_alt_text(data["hero"]["caption"]),
             )
             article.hero_image.save(
