@@ -4,7 +4,7 @@ it commits. Editing one story leaves every other story's page cached."""
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from caching import keys
@@ -97,13 +97,17 @@ def purge_due_changes(*, previous=None):
     worker's clock, so they appear and disappear at their moment."""
     now = timezone.now()
     since = previous or now - timedelta(minutes=1)
+    # Only moments after a story's last save: a save at or after its moment
+    # purged what it changed already.
     due = Article.objects.filter(
         Q(
             status=Article.Status.PUBLISHED,
             published_at__gt=since,
             published_at__lte=now,
         )
+        & Q(published_at__gt=F("updated_at"))
         | Q(expires_at__gt=since, expires_at__lte=now)
+        & Q(expires_at__gt=F("updated_at"))
     ).values_list("pk", "organization_id")
     due = list(due)
     if due:

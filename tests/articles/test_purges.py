@@ -78,9 +78,17 @@ def test_renaming_a_source_purges_its_pages_and_the_list_of_sources(organization
     }
 
 
-def test_a_scheduled_story_is_purged_at_its_moment(make_article, now):
-    coming = make_article(published_at=now - timedelta(seconds=1))
+def saved_before_its_moment(article, now):
+    """As if the editor had saved it a while ago, scheduled for just now."""
+    Article.objects.filter(pk=article.pk).update(updated_at=now - timedelta(hours=1))
     SurrogateKey.objects.all().delete()
+    return article
+
+
+def test_a_scheduled_story_is_purged_at_its_moment(make_article, now):
+    coming = saved_before_its_moment(
+        make_article(published_at=now - timedelta(seconds=1)), now
+    )
 
     assert purges.purge_due_changes(previous=now - timedelta(seconds=2)) == 1
 
@@ -88,14 +96,23 @@ def test_a_scheduled_story_is_purged_at_its_moment(make_article, now):
 
 
 def test_an_expiring_story_is_purged_at_its_moment(make_article, now):
-    going = make_article(
-        published_at=now - timedelta(days=1), expires_at=now - timedelta(seconds=1)
+    going = saved_before_its_moment(
+        make_article(
+            published_at=now - timedelta(days=1), expires_at=now - timedelta(seconds=1)
+        ),
+        now,
     )
-    SurrogateKey.objects.all().delete()
 
     purges.purge_due_changes(previous=now - timedelta(seconds=2))
 
     assert {"articles", f"article-{going.pk}"} <= purged()
+
+
+def test_a_story_saved_at_or_after_its_moment_is_not_purged_again(make_article, now):
+    make_article(published_at=now - timedelta(seconds=1))  # purged by its save
+    SurrogateKey.objects.all().delete()
+
+    assert purges.purge_due_changes(previous=now - timedelta(seconds=2)) == 0
 
 
 def test_nothing_due_purges_nothing(make_article, now):
