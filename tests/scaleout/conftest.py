@@ -28,7 +28,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
-from .edge import edge_folder
+from edge import serve
 
 ROOT = Path(settings.BASE_DIR)
 VARNISHD = "/usr/sbin/varnishd"
@@ -290,28 +290,18 @@ def job_worker(site_environment, tmp_path):
 @pytest.fixture
 def varnish(tmp_path):
     """Varnish in front of the given app servers ((host, port) pairs), with
-    the repo's VCL (edge/) or, without one, a minimal VCL of the test's own."""
+    the committed edge (edge/default.vcl, as make serve runs it)."""
     if not os.access(VARNISHD, os.X_OK):
         pytest.skip(f"needs Varnish ({VARNISHD}, Debian's varnish and varnish-modules)")
 
     @contextmanager
     def start(backends, port=None, wait=True):
         port = port or free_port()
-        folder = edge_folder(backends)
-        command = [
-            VARNISHD,
-            "-F",
-            "-n",
-            str(folder / "varnish"),
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(folder / "default.vcl"),
-            "-p",
-            f"vcl_path={folder}",
-            "-s",
-            "malloc,64m",
-        ]
+        # The committed edge, with the test's app servers as its backends.
+        folder = serve.prepare_edge_dir(backends)
+        command = serve.varnishd_command(
+            VARNISHD, folder, [f"127.0.0.1:{port}"], cache_size="64m"
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             with started(
