@@ -31,7 +31,3 @@ class SurrogateKey(models.Model):
 
     def __str__(self):
         return self.key
-
-    @property
-    def awaits_edge_purge(self):
-        return self.edge_purged_at < self.changed_at
