@@ -223,15 +223,15 @@ def _ranked_ids(queryset, limit):
 def highlighted_by_id(queryset, ids, text):
     """The articles of `queryset` with these pks, in the order of `ids`, each
     annotated for `highlighted()` with the words in `text`: a lazy queryset,
-    so a page whose fragment is cached reads nothing."""
+    read only when the page shows it."""
     if not ids:
         return queryset.none()
     in_given_order = Case(
         *(When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)),
         output_field=IntegerField(),
     )
-    # By pk alone: the ids come from a search of published stories under the
-    # current content version, and a published() filter here leads SQLite
+    # By pk alone: the ids come from a search of published stories, kept
+    # until the lists change, and a published() filter here leads SQLite
     # (no statistics) to walk the publication index instead.
     return highlight(queryset.filter(pk__in=ids), text).order_by(in_given_order)
 

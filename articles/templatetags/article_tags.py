@@ -366,6 +366,6 @@ def language_locale(code):
 
 @register.filter
 def view_count_label(count):
-    """ "N views", translated: the same text the page cache writes into the
-    cached pages it serves."""
+    """ "N views", translated: the same text the edge's include answers
+    (articles.views.view_count)."""
     return view_counts.view_count_label(count)

@@ -1,4 +1,4 @@
-"""Counts, deep pages and search rankings are kept per content version
+"""Counts, deep pages and search rankings are kept until the lists change
 (articles.pagination): they change when the content does, not per request,
 and every page shows exactly what counting and OFFSET would."""
 

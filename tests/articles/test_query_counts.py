@@ -75,7 +75,7 @@ def publish(count, organizations):
 
 @pytest.fixture
 def site(settings, monkeypatch, make_organization, make_contact, make_photo):
-    """The furniture every page shows, no page cache, and small sections and
+    """The furniture every page shows, no page kept whole, and small sections and
     anchors so that the deep-page paths run with few stories too."""
     settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
     monkeypatch.setattr(NewestFirstPaginator, "pages_per_anchor", 1)

@@ -152,7 +152,7 @@ def test_pages_reuse_the_renditions_without_touching_storage_or_the_database(
     make_photo(image=upload((100, 80)))
     before = on_disk(settings)
     forbid_storage()
-    # Each request runs the view, not the page cache.
+    # Each request runs the view: no page is kept whole.
     settings.NEWSROOM_SHARED_CACHE_SECONDS = 0
 
     # The photos, and the footer's primary office: no query per photo.
