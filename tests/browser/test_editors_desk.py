@@ -50,6 +50,18 @@ def public_text(browser, site, article):
     return response.status, text
 
 
+def put_the_cursor_at_the_end(desk):
+    """Click the body's last paragraph and go to its end, once the editor has
+    the focus: a click in the empty area below the text, or keys sent before
+    the editor took the focus, left the cursor at the start."""
+    body = desk.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    body.locator("> p").last.click()
+    desk.wait_for_function(
+        "document.activeElement && document.activeElement.matches('.ProseMirror')"
+    )
+    desk.keyboard.press("End")
+
+
 def test_preview_opens_the_unsaved_text_as_the_public_page_and_saves_nothing(
     desk, site, story
 ):
@@ -167,11 +179,15 @@ def test_an_image_uploaded_in_the_body_editor_goes_into_the_story_not_the_galler
     photo = Photo.objects.get(alt_text="The river at dusk")
     assert photo.in_gallery is False
     story.refresh_from_db()
-    assert (
+    figure = (
         f'<figure><img src="/media/{photo.image.name}" alt="The river at dusk">'
         "<figcaption>The Myadelka</figcaption></figure>"
-        "<p>Residents can walk</p><p>along the river.</p>"
-    ) in story.body
+    )
+    assert figure in story.body
+    # What was typed after the insert is in paragraphs below the picture,
+    # not in its caption.
+    after = story.body.split(figure, 1)[1]
+    assert "<p>Residents can walk</p><p>along the river." in after
     reader = browser.new_context().new_page()
     reader.goto(f"{site}{story.get_absolute_url()}")
     picture = reader.locator(".article-body picture")
@@ -187,13 +203,7 @@ def test_no_caption_traps_the_writer_after_a_picked_image_or_in_a_caption(
     desk, site, story
 ):
     desk.goto(change_page(site, story))
-    body = desk.locator(".prose-editor .ProseMirror[contenteditable=true]")
-    body.click()
-    # Keys go to the editor only once it has the focus (a slow start lost them).
-    desk.wait_for_function(
-        "document.activeElement && document.activeElement.matches('.ProseMirror')"
-    )
-    desk.keyboard.press("Control+End")
+    put_the_cursor_at_the_end(desk)
     desk.keyboard.press("Enter")
     desk.click(".prose-menubar__button[data-name=figure]")
     with desk.expect_popup() as picker:
