@@ -3,13 +3,7 @@ then S3-compatible object storage through django-storages. Settings are read
 once per process, so each case starts a fresh one; nothing reaches a network
 (boto3 connects only on the first read or write)."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_settings import report_under
 
 REPORT = """
 import json
@@ -30,22 +24,9 @@ print(json.dumps({
 
 
 def storage_under(**variables):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NEWSROOM_S3_", "DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    env.update(DJANGO_SECRET_KEY="storage-test-only", **variables)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", REPORT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return report_under(
+        REPORT, unset=("NEWSROOM_S3_", "DJANGO_", "DATABASE_", "REDIS_"), **variables
     )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_media_stays_on_local_disk_by_default():

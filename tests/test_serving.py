@@ -2,10 +2,6 @@
 media with a year's lifetime, and compressed pages (EDGE=0 make serve)."""
 
 import gzip
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +9,7 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from newsroom.serving import TextGZipMiddleware
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.fresh_settings import report_under
 
 pytestmark = pytest.mark.django_db
 
@@ -87,22 +82,9 @@ print(json.dumps({
 
 
 def settings_under(**variables):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("NEWSROOM_", "DJANGO_", "DATABASE_", "REDIS_"))
-    }
-    env.update(DJANGO_SECRET_KEY="serving-test-only", **variables)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", REPORT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return report_under(
+        REPORT, unset=("NEWSROOM_", "DJANGO_", "DATABASE_", "REDIS_"), **variables
     )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_the_app_compresses_pages_only_when_told_and_above_etags_and_its_cache():
