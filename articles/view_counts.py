@@ -17,12 +17,12 @@ still waiting, read in one query, so it is never behind."""
 import functools
 import hashlib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
 from django.conf import settings
-from django.db import router, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db import connections, router, transaction
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import localize
@@ -100,20 +100,11 @@ def reader_of(request) -> str:
     return hashlib.blake2b(reader, digest_size=16, key=secret).hexdigest()
 
 
-def record(request, article_id: int) -> bool:
-    """Count this reader's view of the article, unless it is a crawler's or
-    the reader was counted within the dedup window; True when counted."""
-    if is_crawler(request.headers.get("User-Agent", "")):
-        return False
-    reader = reader_of(request)
-    since = timezone.now() - timedelta(seconds=settings.NEWSROOM_VIEW_DEDUP_SECONDS)
-    seen = primary(ArticleView).filter(
-        article_id=article_id, reader=reader, viewed_at__gte=since
-    )
-    if seen.exists():
-        return False
-    ArticleView.objects.create(article_id=article_id, reader=reader)
-    return True
+# Placeholders for the parameters of the counting query (see _counting_sql).
+_ARTICLE = -7_294_310_553
+_READER = "reader-placeholder"
+_NOW = datetime(1970, 1, 2, 3, 4, 5, 678_901, tzinfo=UTC)
+_SINCE = datetime(1970, 1, 1, 2, 3, 4, 567_890, tzinfo=UTC)
 
 
 def with_total_views(queryset):
@@ -130,13 +121,83 @@ def with_total_views(queryset):
     )
 
 
+@functools.cache
+def _counting_sql(alias):
+    """The SQL of one query answering, for a public article, its total views
+    and whether a reader was counted since a moment, with the positions of its
+    parameters. Every view runs it, and building it through the ORM costs
+    several times more than running it, so the ORM builds it once per process
+    and database, from placeholders found again among its parameters as the
+    database's own adapters wrote them."""
+    connection = connections[alias]
+    seen = ArticleView.objects.filter(
+        article=OuterRef("pk"), reader=_READER, viewed_at__gte=_SINCE
+    )
+    queryset = (
+        with_total_views(
+            Article.objects.db_manager(alias).published(at=_NOW).filter(pk=_ARTICLE)
+        )
+        .annotate(seen=Exists(seen))
+        .values_list("total_views", "seen")
+    )
+    sql, params = queryset.query.get_compiler(alias).as_sql()
+    adapt = connection.ops.adapt_datetimefield_value
+    placeholders = {
+        _ARTICLE: "article",
+        _READER: "reader",
+        adapt(_NOW): "now",
+        adapt(_SINCE): "since",
+    }
+    slots = tuple(placeholders.get(param) for param in params)
+    return sql, params, slots
+
+
+def _count_and_seen(article_id, reader, *, now):
+    """(total views, whether `reader` was counted in the dedup window) of a
+    public article; None when the public cannot see it. On the primary: a
+    replica that lags would forget a reader just counted, or show a count
+    behind."""
+    alias = router.db_for_write(ArticleView)
+    sql, params, slots = _counting_sql(alias)
+    adapt = connections[alias].ops.adapt_datetimefield_value
+    since = now - timedelta(seconds=settings.NEWSROOM_VIEW_DEDUP_SECONDS)
+    values = {
+        "article": article_id,
+        "reader": reader,
+        "now": adapt(now),
+        "since": adapt(since),
+    }
+    arguments = [
+        values[slot] if slot else param
+        for param, slot in zip(params, slots, strict=True)
+    ]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, arguments)
+        row = cursor.fetchone()
+    return None if row is None else (row[0], bool(row[1]))
+
+
+def count_view(request, article_id: int) -> tuple[int, bool] | None:
+    """Count this reader's view of a public article, unless it is a
+    crawler's or the reader was counted within the dedup window. Return the
+    number to show, this view included, and whether this view was counted;
+    None when the public cannot see the article."""
+    now = timezone.now()
+    reader = reader_of(request)
+    found = _count_and_seen(article_id, reader, now=now)
+    if found is None:
+        return None
+    total, seen = found
+    if seen or is_crawler(request.headers.get("User-Agent", "")):
+        return total, False
+    primary(ArticleView).create(article_id=article_id, reader=reader, viewed_at=now)
+    return total + 1, True
+
+
 def total_views(article_id: int) -> int | None:
     """The number to show for a public article; None when there is none."""
-    return (
-        with_total_views(primary(Article).published().filter(pk=article_id))
-        .values_list("total_views", flat=True)
-        .first()
-    )
+    found = _count_and_seen(article_id, "", now=timezone.now())
+    return None if found is None else found[0]
 
 
 # Views added to the counts per transaction (SQLite caps a query's variables).

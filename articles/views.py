@@ -318,8 +318,10 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
         count_at_edge = is_public and counts_at_edge(request)
         view_count = article.view_count
         if is_public and not count_at_edge and request.method == "GET":
-            view_counts.record(request, article.pk)
-            view_count = view_counts.total_views(article.pk) or view_count
+            view_count, _counted = view_counts.count_view(request, article.pk) or (
+                view_count,
+                False,
+            )
         context = self.get_context_data(
             object=article,
             is_preview=not is_public,
@@ -367,11 +369,12 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
 def view_count(request, pk):
     """The edge's include on an article page: counts this reader's view and
     answers the "N views" text. Never cached, so every reading counts."""
-    total = view_counts.total_views(pk)
+    if request.method == "GET":
+        total, _counted = view_counts.count_view(request, pk) or (None, False)
+    else:
+        total = view_counts.total_views(pk)
     if total is None:
         raise Http404(_("No article at this address."))
-    if request.method == "GET" and view_counts.record(request, pk):
-        total += 1
     response = HttpResponse(view_counts.view_count_label(total))
     add_never_cache_headers(response)
     return response
