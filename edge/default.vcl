@@ -6,7 +6,11 @@ vcl 4.1;
 # header; the app sends it only on anonymous readers' pages, with
 # `Cache-Control: s-maxage`), and static files and uploaded media. Everything
 # else goes to the app every time. The app purges by key after each change:
-# `PURGE` from this machine with the keys in `xkey-purge`.
+# `PURGE` from this machine with the keys in `xkey-purge`. The purge is soft:
+# a purged page is fetched again by one request in the background while the
+# others are answered with the copy they would have had a moment before, so
+# a change never makes readers queue behind the app (an `xkey-purge-hard`
+# header drops the pages at once instead, for what must go now).
 #
 # Nothing a reader sends may change what another reader is served: the
 # cache key is the address, the host and whether the reader came over HTTPS,
@@ -49,14 +53,26 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        if (!req.http.xkey-purge) {
+        if (req.http.xkey-purge-hard) {
+            set req.http.X-Purged = xkey.purge(req.http.xkey-purge-hard);
+        } else if (req.http.xkey-purge) {
+            set req.http.X-Purged = xkey.softpurge(req.http.xkey-purge);
+        } else {
             return (synth(400, "No xkey-purge header"));
         }
-        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.X-Purged + " objects"));
     }
     # Purge keys come from the app alone, never with a reader's request.
     unset req.http.xkey-purge;
+    unset req.http.xkey-purge-hard;
+    # Readers who take gzip get the compressed copy, the others a plain one:
+    # each kept apart (vcl_hash), so no copy is unzipped on every delivery.
+    # (Varnish reads Accept-Encoding the same way, after this.)
+    unset req.http.X-Edge-Gzip;
+    if (req.http.Accept-Encoding ~ "(?i)(^|,)\s*gzip\s*(,|;|$)" &&
+        req.http.Accept-Encoding !~ "(?i)(^|,)\s*gzip\s*;\s*q=0(\.0*)?\s*(,|$)") {
+        set req.http.X-Edge-Gzip = "1";
+    }
 
     if (req.method !~ "^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$") {
         return (synth(405));
@@ -92,6 +108,7 @@ sub vcl_recv {
 
 sub vcl_hash {
     hash_data(req.http.X-Forwarded-Proto);
+    hash_data(req.http.X-Edge-Gzip);
     # The address, then the host (or the server's address without one).
     call vcl_builtin_hash;
     return (lookup);
@@ -117,6 +134,10 @@ sub vcl_backend_fetch {
     # The app answers with <esi:include> for the parts that must never be
     # kept (the view count) only when told that we process them.
     set bereq.http.Surrogate-Capability = {"varnish="ESI/1.0""};
+    # A plain copy is fetched plain (static files come precompressed else).
+    if (!bereq.http.X-Edge-Gzip) {
+        unset bereq.http.Accept-Encoding;
+    }
 }
 
 sub vcl_backend_response {
@@ -124,9 +145,9 @@ sub vcl_backend_response {
         unset beresp.http.Surrogate-Control;
         set beresp.do_esi = true;
     }
-    # Pages, feeds, JSON and scripts compressed once, here, for every reader
-    # (stored gzipped; unzipped for the rare reader who does not take gzip).
-    if (!beresp.http.Content-Encoding && beresp.http.Content-Type ~
+    # Pages, feeds, JSON and scripts compressed once, here, for the copy
+    # kept for readers who take gzip.
+    if (bereq.http.X-Edge-Gzip && !beresp.http.Content-Encoding && beresp.http.Content-Type ~
         "^(text/|image/svg\+xml|application/([a-z.-]+\+)?(json|xml|javascript|ecmascript))") {
         set beresp.do_gzip = true;
     }

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,3 +181,13 @@ def start_edge(folder, port, app_ports):
         raise
     edge.workdir = workdir
     return edge
+
+
+def until(predicate, seconds):
+    """Seconds taken until predicate() held, or None past `seconds`."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if predicate():
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None

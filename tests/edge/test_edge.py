@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from .harness import free_port, needs_varnish, start_edge
+from .harness import free_port, needs_varnish, start_edge, until
 
 pytestmark = needs_varnish
 
@@ -39,21 +39,38 @@ def test_a_tagged_page_is_a_miss_then_a_hit_with_its_keys_and_age(edge, name):
         assert second.headers[header] == name
 
 
-def test_a_purge_by_key_drops_exactly_the_pages_with_that_key(edge, name):
+def test_a_hard_purge_by_key_drops_exactly_the_pages_with_that_key(edge, name):
     one, other = (
         tagged(f"{name}-1", f"{name}-one+{name}-both"),
         tagged(f"{name}-2", f"{name}-two+{name}-both"),
     )
     kept_one, kept_other = edge.request(one), edge.request(other)
 
-    purged = edge.request("/", "PURGE", {"xkey-purge": f"{name}-one"})
+    purged = edge.request("/", "PURGE", {"xkey-purge-hard": f"{name}-one"})
 
     assert (purged.status, purged.text) == (200, "Purged 1 objects\n")
     assert edge.request(one).body != kept_one.body
     assert edge.request(other).cache == "HIT"
-    both = edge.request("/", "PURGE", {"xkey-purge": f"{name}-both {name}-absent"})
+    both = edge.request("/", "PURGE", {"xkey-purge-hard": f"{name}-both {name}-absent"})
     assert both.text == "Purged 2 objects\n"
     assert edge.request(other).body != kept_other.body
+
+
+def test_a_purge_by_key_renews_its_pages_without_making_readers_wait(edge, name):
+    one, other = tagged(f"{name}-1"), tagged(f"{name}-2")
+    kept_one, kept_other = edge.request(one), edge.request(other)
+
+    purged = edge.request("/", "PURGE", {"xkey-purge": f"{name}-1"})
+    # The reader who comes first is answered from the copy at hand while the
+    # edge fetches the new one; the next reader gets the new one.
+    first = edge.request(one)
+    renewed = until(lambda: edge.request(one).body != kept_one.body, 2)
+
+    assert (purged.status, purged.text) == (200, "Purged 1 objects\n")
+    assert (first.cache, first.body) == ("HIT-STALE", kept_one.body)
+    assert renewed is not None
+    assert edge.request(one).cache == "HIT"
+    assert edge.request(other).body == kept_other.body
 
 
 def test_a_purge_from_another_address_is_refused_and_drops_nothing(edge, name):
@@ -213,11 +230,25 @@ def test_a_page_with_includes_is_never_answered_not_modified(edge, name):
 def test_text_is_compressed_for_readers_who_take_gzip(edge, name):
     plain = edge.request(tagged(name))
     zipped = edge.request(tagged(name), headers={"Accept-Encoding": "gzip, br"})
+    zipped_again = edge.request(tagged(name), headers={"Accept-Encoding": "gzip"})
 
     assert "Content-Encoding" not in plain.headers
     assert zipped.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(zipped.body) == plain.body
+    assert gzip.decompress(zipped.body).startswith(f"{name} ".encode())
     assert len(zipped.body) < len(plain.body) / 4
+    # A copy for each, kept apart: neither is converted on each delivery.
+    assert (zipped_again.cache, zipped_again.body) == ("HIT", zipped.body)
+    assert edge.request(tagged(name)).body == plain.body
+
+
+@pytest.mark.parametrize("accepts", ["gzip;q=0", "deflate, br", "identity"])
+def test_readers_who_refuse_gzip_get_the_plain_copy(edge, name, accepts):
+    plain = edge.request(tagged(name))
+
+    again = edge.request(tagged(name), headers={"Accept-Encoding": accepts})
+
+    assert "Content-Encoding" not in again.headers
+    assert (again.cache, again.body) == ("HIT", plain.body)
 
 
 def test_the_language_a_browser_asks_for_does_not_split_the_cache(edge, name):

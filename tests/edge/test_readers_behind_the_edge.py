@@ -5,11 +5,10 @@ stories stay cached, a scheduled story out within two seconds of its time."""
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
-from .harness import ROOT, app_environment
+from .harness import ROOT, app_environment, until
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -52,16 +51,6 @@ def article_url(app_folder, edge, title_start):
         "from articles.models import Article; print(Article.objects.get("
         f"title__startswith={title_start!r}).get_absolute_url())",
     )
-
-
-def until(predicate, seconds):
-    """Seconds taken until predicate() held, or None past `seconds`."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(0.05)
-    return None
 
 
 def views_shown(answer):
