@@ -162,9 +162,22 @@ sub vcl_backend_response {
         # The app did not name what the answer shows, so it may not be shared:
         # fetched for every request (hit-for-miss, in case the next is tagged).
         call vcl_beresp_hitmiss;
+    } else if (beresp.ttl <= 0s && !beresp.http.Set-Cookie &&
+               beresp.http.Cache-Control !~ "(private|no-store)") {
+        # Rendered while what it shows was changing (s-maxage=0). Fetched
+        # in the background to renew a page kept after a soft purge: dropped,
+        # so readers keep that page until the next request fetches a settled
+        # one. Otherwise handed to the readers waiting for it and not kept;
+        # not hit-for-miss either, which would send every reader to the app
+        # at once.
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        set beresp.grace = 0s;
+        return (deliver);
     } else {
-        # Expired pages may be served for a few seconds while one request
-        # fetches the new one. A purge removes a page at once, grace or not.
+        # Expired and softly purged pages may be served for a few seconds
+        # while one request fetches the new one.
         set beresp.grace = 10s;
     }
     # Never keep an answer that sets a cookie, lives 0 s, is private or

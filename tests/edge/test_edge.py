@@ -112,6 +112,27 @@ def test_a_page_rendered_while_its_content_changed_is_not_kept_but_the_next_is(
     assert settling[0].body != settling[1].body
 
 
+def test_readers_keep_the_purged_copy_until_a_settled_page_replaces_it(edge, name):
+    start = time.time()
+    address = f"{tagged(name)}?settling-from={start + 1}&settled-at={start + 3}"
+    kept = edge.request(address)
+    time.sleep(max(start + 1.1 - time.time(), 0))
+
+    edge.request("/", "PURGE", {"xkey-purge": name})
+    while_settling = []
+    while time.time() < start + 2.8:
+        while_settling.append(edge.request(address))
+        time.sleep(0.05)
+    renewed = until(lambda: edge.request(address).body != kept.body, 2)
+
+    # Never sent to the app to wait for a page (MISS), and never a page
+    # rendered while it was changing.
+    assert {answer.cache for answer in while_settling} == {"HIT-STALE"}
+    assert {answer.body for answer in while_settling} == {kept.body}
+    assert renewed is not None
+    assert edge.request(address).cache == "HIT"
+
+
 def test_an_untagged_answer_is_never_kept(edge, name):
     first = edge.request(f"/edge-test/untagged/{name}/")
     second = edge.request(f"/edge-test/untagged/{name}/")

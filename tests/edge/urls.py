@@ -25,10 +25,16 @@ def shared(response, keys, seconds=60):
 
 def tagged(request, name):
     """Shareable, named by the keys in ?keys= (default: the page's name); not
-    to be kept (s-maxage=0) before the time in ?settled-at=, as the app says
-    of a page rendered while what it shows was changing."""
+    to be kept (s-maxage=0) from the time in ?settling-from= (default: ever)
+    until the time in ?settled-at=, as the app says of a page rendered while
+    what it shows was changing."""
     text = f"{name} {request.scheme}://{request.get_host()} {uuid.uuid4()}\n"
-    settling = time.time() < float(request.GET.get("settled-at", 0))
+    now = time.time()
+    settling = (
+        float(request.GET.get("settling-from", 0))
+        <= now
+        < float(request.GET.get("settled-at", 0))
+    )
     # Long enough to be worth compressing.
     return shared(
         HttpResponse(text * 40), request.GET.get("keys", name), 0 if settling else 60
