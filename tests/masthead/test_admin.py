@@ -70,9 +70,7 @@ def test_the_form_shows_the_name_in_each_language_one_under_another(
     ]
 
 
-def test_saving_the_form_changes_the_name_in_each_language(
-    admin_client, make_masthead
-):
+def test_saving_the_form_changes_the_name_in_each_language(admin_client, make_masthead):
     make_masthead()
 
     response = admin_client.post(
