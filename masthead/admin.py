@@ -16,7 +16,7 @@ class MastheadAdmin(TranslationAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Every page shows a name; there is no site without one to go back to.
+        # The name is changed, never removed: every page shows one.
         return False
 
     def changelist_view(self, request, extra_context=None):
