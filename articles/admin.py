@@ -3,7 +3,6 @@ import hashlib
 import json
 
 from csp.constants import NONCE
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -39,12 +38,6 @@ from .forms import ArticleAdminForm, OrganizationAdminForm
 from .models import Article, Organization
 from .similarity import SAME_EVENT_THRESHOLD
 from .slugs import CYRILLIC_TO_LATIN, LANGUAGE_OVERRIDES
-
-# The admin carries the site's name, in the editor's language, not "Django
-# administration".
-admin.site.site_header = settings.NEWSROOM_SITE_NAME
-admin.site.site_title = settings.NEWSROOM_SITE_NAME
-admin.site.index_title = _("Editor's desk")
 
 # Editors type "www.belta.by"; read it as https:// (Django 6's default).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}

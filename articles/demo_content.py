@@ -6,8 +6,7 @@ Paragraph texts are kept exactly as published, odd apostrophes and typos
 ("conficence") included; only the seeds' blank spacer lines are left out.
 
 Translated fields are given per interface language ({"en": …, "ru": …,
-"be": …}), as PRODUCT.md's table of the demo's translations has them. The
-site's own name is not here: it is a translated message (locale/).
+"be": …}), as PRODUCT.md's table of the demo's translations has them.
 """
 
 from datetime import datetime
@@ -215,6 +214,13 @@ ARTICLES = [
         },
     },
 ]
+
+# The site's name (masthead), as PRODUCT.md's table gives it.
+SITE_NAME = {
+    "en": "Postavy District Newsroom",
+    "ru": "Новости Поставского района",
+    "be": "Навіны Пастаўскага раёна",
+}
 
 # Seed 000's page header; numbers are kept exactly as the staff typed them.
 OFFICE = {

@@ -2,8 +2,8 @@
 and the code that purges them. Keys travel in `Surrogate-Key` (and `xkey`,
 `Cache-Tag`) headers, so they are short and contain no spaces."""
 
-# Every answer: purged only when the whole site's content is replaced
-# (a restored backup, benchmark data).
+# Every answer: purged when the site's name changes (pages show it) or the
+# whole site's content is replaced (a restored backup, benchmark data).
 SITE = "site"
 # Every page's footer shows the primary office.
 OFFICE = "office"

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import router, transaction
 from django.utils import timezone
 
+from .keys import SITE
 from .models import SurrogateKey
 
 logger = logging.getLogger(__name__)
@@ -80,13 +81,19 @@ def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
     known = {} if read is None or fresh else read
     missing = [key for key in keys if key not in known]
     if missing:
+        asked = set(missing)
+        if read is not None and SITE not in read:
+            # Every answer is tagged with SITE and shows the site's name, kept
+            # under it (masthead): its stamp comes with the first ones a
+            # request reads, so the name costs no query of its own.
+            asked.add(SITE)
         changed = dict(
-            SurrogateKey.objects.filter(key__in=missing)
+            SurrogateKey.objects.filter(key__in=asked)
             .order_by()
             .values_list("key", "changed_at")
         )
         found = {
-            key: changed[key].isoformat() if key in changed else "" for key in missing
+            key: changed[key].isoformat() if key in changed else "" for key in asked
         }
         if read is not None:
             read.update(found)
@@ -127,6 +134,14 @@ def remember(name: str, keys: Iterable[str], compute: Callable, timeout: int):
     value = compute()
     cache.set(cache_key, (value, current), timeout)
     return value
+
+
+def last_remembered(name: str):
+    """The value `remember` last kept under `name`, unchecked (None when none
+    is kept): for pages that must not wait for the database, such as the
+    error pages."""
+    kept = cache.get(f"value:{name}")
+    return None if kept is None else kept[0]
 
 
 def purge_at_edge(keys: Iterable[str]) -> bool:

@@ -71,7 +71,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before the admin, as django-modeltranslation asks (its admin widgets).
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin, its header carrying the site's name (masthead).
+    "masthead.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "articles",
     "contacts",
     "gallery",
+    "masthead",
     "monitoring",
     "backups",
     "caching",
@@ -393,9 +395,6 @@ SPECTACULAR_SETTINGS = {
 
 # --- Newsroom -----------------------------------------------------------------
 
-# Unset, the name is translated for the /ru/ and /be/ pages (locale/); a name
-# set here is shown as it is in every language.
-NEWSROOM_SITE_NAME = env_str("NEWSROOM_SITE_NAME") or _("Postavy District Newsroom")
 NEWSROOM_PAGE_SIZE = 20
 
 # Shared caches (the edge, and Django's cache without one) keep anonymous

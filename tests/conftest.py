@@ -12,6 +12,7 @@ from PIL import Image
 from articles.models import Article, Organization
 from contacts.models import ContactNumber, OfficeContact
 from gallery.models import Photo
+from masthead.models import Masthead
 
 _sequence = count(1)
 
@@ -268,6 +269,23 @@ def make_photo(db, image_upload):
         }
         fields.update(overrides)
         return Photo.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_masthead(db):
+    """The site's name, saved; by default unlike the defaults pages show
+    without one, so a test can tell which it sees."""
+
+    def make(**names):
+        fields = {
+            "name_en": "Postavy Herald",
+            "name_ru": "Поставский вестник",
+            "name_be": "Пастаўскі веснік",
+        }
+        fields.update(names)
+        return Masthead.objects.create(**fields)
 
     return make
 

@@ -253,7 +253,7 @@ def test_readers_get_the_friendly_503_page_when_the_database_is_down(client, sto
     ]
     page = response.content.decode()
     assert "Back in a moment" in page
-    assert str(django_settings.NEWSROOM_SITE_NAME) in page
+    assert "Postavy District Newsroom" in page
     assert "/static/css/site.css" in page
     assert "OperationalError" not in page and "Traceback" not in page
 

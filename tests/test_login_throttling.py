@@ -61,6 +61,16 @@ def test_the_fifth_wrong_password_locks_the_account_out(client, editor):
     assert b"Too many failed logins" in response.content
 
 
+def test_the_lockout_page_carries_the_sites_name(client, editor, make_masthead):
+    make_masthead()
+
+    page = fail_five_times(client).content.decode()
+
+    assert "<title>Too many failed logins | Postavy Herald</title>" in page
+    assert '<a href="/admin/">Postavy Herald</a>' in page
+    assert "Django administration" not in page
+
+
 def test_after_five_wrong_passwords_the_right_one_is_refused(client, editor):
     fail_five_times(client)
 

@@ -28,6 +28,7 @@ MATRIX = {
     "contact-list": (302, 302, 200, 403, 200),
     "contact-change": (302, 302, 200, 403, 200),
     "contact-add": (302, 302, 403, 403, 200),
+    "site-name": (302, 302, 403, 403, 200),
     "user-list": (302, 302, 403, 403, 200),
     "group-list": (302, 302, 403, 403, 200),
 }
@@ -52,6 +53,7 @@ def page_url(page, office):
             "admin:contacts_officecontact_change", args=[office.pk]
         ),
         "contact-add": reverse("admin:contacts_officecontact_add"),
+        "site-name": reverse("admin:masthead_masthead_change", args=[1]),
         "user-list": reverse("admin:auth_user_changelist"),
         "group-list": reverse("admin:auth_group_changelist"),
     }[page]

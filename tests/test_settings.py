@@ -84,21 +84,20 @@ def checkout_environment(env_file, **variables):
 
 SHOW_SETTINGS = (
     "from django.conf import settings; "
-    "print(settings.DEBUG, settings.SECRET_KEY, settings.NEWSROOM_SITE_NAME)"
+    "print(settings.DEBUG, settings.SECRET_KEY, settings.NEWSROOM_API_RATE)"
 )
 
 
 def test_settings_read_the_checkouts_env_file(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(
-        "DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=key-from-the-file\n"
-        "NEWSROOM_SITE_NAME=Site from the file\n"
+        "DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=key-from-the-file\nNEWSROOM_API_RATE=7/min\n"
     )
 
     result = manage("shell", "-c", SHOW_SETTINGS, env=checkout_environment(env_file))
 
     assert result.returncode == 0, result.stderr
-    assert "True key-from-the-file Site from the file" in result.stdout
+    assert "True key-from-the-file 7/min" in result.stdout
 
 
 def test_variables_set_in_the_environment_win_over_the_env_file(tmp_path):
@@ -116,7 +115,7 @@ def test_an_env_file_without_a_secret_still_refuses_to_start_with_debug_off(
     tmp_path,
 ):
     env_file = tmp_path / ".env"
-    env_file.write_text("DJANGO_DEBUG=0\nNEWSROOM_SITE_NAME=Site from the file\n")
+    env_file.write_text("DJANGO_DEBUG=0\nNEWSROOM_API_RATE=7/min\n")
 
     result = manage("check", env=checkout_environment(env_file))
 

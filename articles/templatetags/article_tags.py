@@ -27,6 +27,7 @@ from articles import view_counts
 from articles.models import Article
 from caching import keys
 from caching.services import remember
+from masthead.selectors import site_name
 
 register = template.Library()
 
@@ -46,13 +47,6 @@ JSON_SCRIPT_ESCAPES = {
     ord("<"): "\\u003C",
     ord("&"): "\\u0026",
 }
-
-
-@register.simple_tag
-def site_name():
-    """The site's name from settings (NEWSROOM_SITE_NAME); no database, so
-    even the error pages can show it."""
-    return settings.NEWSROOM_SITE_NAME
 
 
 # --- The archive sidebar ----------------------------------------------------------
@@ -258,7 +252,7 @@ def share_image(context, article=None):
         "url": _absolute(request, static(path)),
         "width": width,
         "height": height,
-        "alt": settings.NEWSROOM_SITE_NAME,
+        "alt": site_name(),
         "large": True,
     }
 
@@ -287,7 +281,7 @@ def article_json_ld(context, article):
     logo_path, logo_width, logo_height = LOGO_IMAGE
     publisher = {
         "@type": "Organization",
-        "name": settings.NEWSROOM_SITE_NAME,
+        "name": site_name(),
         "url": _absolute(request, path_in_language("/", get_language())),
         "logo": {
             "@type": "ImageObject",

@@ -12,6 +12,7 @@ from PIL import Image
 from articles.models import Article, Organization
 from contacts.models import ContactNumber, OfficeContact
 from gallery.models import Photo
+from masthead.models import Masthead
 
 BELTA_SLUG = "belarus-discusses-border-security-cooperation-with-sco-countries"
 RATS_SLUG = (
@@ -92,12 +93,14 @@ def test_it_creates_exactly_the_seeds_records(loaded):
     assert OfficeContact.objects.count() == 1
     assert ContactNumber.objects.count() == 3
     assert Photo.objects.count() == 5
+    assert Masthead.objects.count() == 1
 
 
 def test_it_prints_a_short_summary(db):
     output = load_demo()
     assert "articles: 2 created, 0 already there" in output
     assert "photos: 5 created, 0 already there" in output
+    assert "site name: 1 created, 0 already there" in output
     assert "Demo content loaded." in output
 
 
@@ -257,7 +260,7 @@ def test_the_demo_pages_show_the_loaded_content(loaded, client):
 
 def test_running_it_twice_changes_nothing(db, settings):
     load_demo()
-    models = (Article, Organization, OfficeContact, ContactNumber, Photo)
+    models = (Article, Organization, OfficeContact, ContactNumber, Photo, Masthead)
     before = {m: list(m.objects.order_by("pk").values()) for m in models}
     files = media_files(settings)
 
@@ -275,6 +278,7 @@ def test_it_keeps_what_editors_changed_since_the_first_load(db):
     Photo.objects.filter(caption="Church").update(alt_text="The real church")
     OfficeContact.objects.filter(slug="postavy").update(email="new@example.org")
     ContactNumber.objects.filter(kind="fax").delete()
+    Masthead.objects.update(name_en="Postavy Herald")
 
     load_demo()
 
@@ -282,6 +286,7 @@ def test_it_keeps_what_editors_changed_since_the_first_load(db):
     assert Photo.objects.get(caption="Church").alt_text == "The real church"
     assert OfficeContact.objects.get(slug="postavy").email == "new@example.org"
     assert not ContactNumber.objects.filter(kind="fax").exists()
+    assert Masthead.objects.get().name_en == "Postavy Herald"
 
 
 def test_it_puts_back_a_deleted_record_without_duplicating_the_rest(db):
@@ -303,6 +308,7 @@ def test_it_leaves_another_primary_office_primary(make_contact):
 
 DEMO_TRANSLATIONS = {
     "ru": {
+        "site": "Новости Поставского района",
         "belta": ("Белорусское телеграфное агентство", "БелТА"),
         "sco-rats": (
             "Исполнительный комитет Региональной антитеррористической структуры ШОС",
@@ -322,6 +328,7 @@ DEMO_TRANSLATIONS = {
         ],
     },
     "be": {
+        "site": "Навіны Пастаўскага раёна",
         "belta": ("Беларускае тэлеграфнае агенцтва", "БелТА"),
         "sco-rats": (
             "Выканаўчы камітэт Рэгіянальнай антытэрарыстычнай структуры ШАС",
@@ -343,6 +350,7 @@ def demo_texts(language):
     with translation.override(language):
         office = OfficeContact.objects.get(slug="postavy")
         return {
+            "site": Masthead.objects.get().name,
             **{
                 slug: (organization.name, organization.short_name)
                 for slug, organization in Organization.objects.in_bulk(
@@ -374,6 +382,7 @@ def test_running_it_on_an_older_database_fills_the_missing_translations(db):
     load_demo()
     # As a database loaded before the texts had languages: English only.
     Organization.objects.update(name_ru=None, short_name_ru=None, name_be=None)
+    Masthead.objects.update(name_ru=None)
     OfficeContact.objects.update(street_address_ru=None, locality_be="")
     Photo.objects.update(caption_ru=None, caption_be=None, alt_text_ru=None)
     Organization.objects.filter(slug="belta").update(short_name_be="БЕЛТА")

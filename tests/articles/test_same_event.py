@@ -722,9 +722,9 @@ def test_an_article_page_with_other_reports_needs_one_more_query(
         ]
     )
 
-    # The five of tests/articles/test_views.py, and the other reports with
+    # The seven of tests/articles/test_views.py, and the other reports with
     # their organizations.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(article.get_absolute_url())
     section = html(response).split('<section class="also-reported"')[1]
     assert section[: section.index("</section>")].count("<li>") == others

@@ -144,10 +144,11 @@ def test_home_needs_the_same_few_queries_however_many_articles(
     for n in range(articles):
         make_article(is_featured=n % 2 == 0)
 
-    # Featured, latest, the slider's photos, the office and its numbers; the
-    # next scheduled change (two) and the surrogate keys' checks (before the
-    # kept moment, and of the page's own when it is done).
-    with django_assert_num_queries(9):
+    # Featured, latest, the slider's photos, the office and its numbers, the
+    # site's name (then kept); the next scheduled change (two) and the
+    # surrogate keys' checks (before the kept values, and of the page's own
+    # when it is done).
+    with django_assert_num_queries(10):
         response = client.get("/")
     assert response.status_code == 200
 
@@ -173,10 +174,8 @@ def test_every_page_has_a_skip_link_navigation_and_a_language_switcher(client, d
 
 
 def test_every_page_names_the_site_and_shows_the_office_in_the_footer(
-    client, settings, site_furniture
+    client, site_furniture
 ):
-    settings.NEWSROOM_SITE_NAME = "Postavy District Newsroom"
-
     page = html(client.get("/organizations/"))
 
     assert "Postavy District Newsroom" in page
@@ -493,10 +492,10 @@ def test_news_needs_the_same_few_queries_however_many_articles(
 
     # Count, the page of articles with their organizations, the form's
     # organizations, the footer's office and its numbers, and the archive
-    # sidebar's month counts (then cached); the next scheduled change (two)
-    # and the surrogate keys' checks (before the kept values, and of the
-    # page's own when it is done).
-    with django_assert_num_queries(10):
+    # sidebar's month counts and the site's name (then cached); the next
+    # scheduled change (two) and the surrogate keys' checks (before the kept
+    # values, and of the page's own when it is done).
+    with django_assert_num_queries(11):
         response = client.get("/news/")
     assert article_elements(response) == min(articles, 20)
 
@@ -516,7 +515,7 @@ def test_filtering_by_organization_adds_one_query_however_many_articles(
 
     # The one more query checks that the chosen organizations exist, and one
     # more the organizations' surrogate key.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get("/news/?organization=sco-rats&organization=belta")
     assert response.status_code == 200
     assert article_elements(response) == min(articles // 2, 20)
@@ -911,7 +910,7 @@ def test_a_script_in_the_body_never_reaches_the_page(client, make_article):
 
 
 @pytest.mark.parametrize("view_count", [0, 5000])
-def test_an_article_page_needs_five_queries(
+def test_an_article_page_needs_seven_queries(
     client, make_article, site_furniture, django_assert_num_queries, view_count
 ):
     article = make_article(view_count=view_count)
@@ -920,8 +919,10 @@ def test_an_article_page_needs_five_queries(
 
     # The article with its organization, the office, its numbers; the view:
     # the total to show with whether this reader was counted, then the count
-    # (the article's own count is written later, in a batch).
-    with django_assert_num_queries(5):
+    # (the article's own count is written later, in a batch); the site's
+    # name: its surrogate key's check (the page keeps no other value), and
+    # its row the first time.
+    with django_assert_num_queries(7):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
@@ -990,9 +991,9 @@ def test_an_organization_page_needs_the_same_few_queries_however_many_articles(
     for _ in range(articles):
         make_article()
 
-    # The organization, count, page, office, numbers; the next scheduled
-    # change (two) and the surrogate keys' checks.
-    with django_assert_num_queries(9):
+    # The organization, count, page, office, numbers, the site's name (then
+    # kept); the next scheduled change (two) and the surrogate keys' checks.
+    with django_assert_num_queries(10):
         client.get("/organizations/belta/")
 
 

@@ -103,12 +103,14 @@ def test_its_query_count_does_not_grow_with_photos(
 ):
     make_photo()
     # The photos, and the footer's primary office (none here, so no
-    # prefetch), and the check of the page's surrogate keys.
-    with django_assert_num_queries(3):
+    # prefetch), the site's name (its surrogate key's check and, the first
+    # time, its row), and the check of the page's surrogate keys.
+    with django_assert_num_queries(5):
         client.get(reverse("gallery:list"))
     for _ in range(4):
         make_photo()
-    # The kept page's keys, found changed; then as above.
+    # The kept page's keys, found changed; then as above, the site's name
+    # kept and its key already read.
     with django_assert_num_queries(4):
         response = client.get(reverse("gallery:list"))
     assertContains(response, "<figure", count=5)

@@ -12,6 +12,7 @@ from articles.models import Article, Organization
 from articles.services import articles_link_as_same_event
 from contacts.models import ContactNumber, OfficeContact
 from gallery.models import Photo
+from masthead.models import Masthead
 
 STAND_IN_SIZE = (1200, 800)
 
@@ -90,8 +91,9 @@ def fill_translations(record, texts):
 
 class Command(BaseCommand):
     help = (
-        "Load the demo content read from the seeds: two articles, their two "
-        "organizations, the Postavy office record and five gallery photos. "
+        "Load the demo content read from the seeds: the site's name, two "
+        "articles, their two organizations, the Postavy office record and five "
+        "gallery photos. "
         "Safe to run again: records that already exist are left as they are, "
         "except that texts missing in a language are filled in."
     )
@@ -102,6 +104,7 @@ class Command(BaseCommand):
         # value in some language gets the demo's.
         with transaction.atomic():
             counts = {
+                "site name": self.load_site_name(),
                 "organizations": self.load_organizations(),
                 "articles": (*self.load_articles(), 0),
                 "office records": self.load_office(),
@@ -117,6 +120,14 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         else:
             self.stdout.write("Demo content was already loaded; nothing changed.")
+
+    def load_site_name(self):
+        texts = {"name": demo_content.SITE_NAME}
+        masthead = Masthead.objects.current()
+        if masthead is not None:
+            return 0, 1, fill_translations(masthead, texts)
+        Masthead.objects.create(**translated_fields(texts))
+        return 1, 0, 0
 
     def load_organizations(self):
         created = filled = 0
