@@ -7,6 +7,9 @@ and the code that purges them. Keys travel in `Surrogate-Key` (and `xkey`,
 SITE = "site"
 # Every page's footer shows the primary office.
 OFFICE = "office"
+# What every page shows: their stamps are read together, with the first a
+# request reads, so the values kept under them cost no query of their own.
+ON_EVERY_PAGE = (SITE, OFFICE)
 # The home page's slider and /gallery/.
 GALLERY = "gallery"
 # Which stories are public and in what order: every list, feed and sitemap.

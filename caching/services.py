@@ -25,7 +25,7 @@ from django.core.cache import cache
 from django.db import router, transaction
 from django.utils import timezone
 
-from .keys import SITE
+from .keys import ON_EVERY_PAGE, SITE
 from .models import SurrogateKey
 
 logger = logging.getLogger(__name__)
@@ -82,11 +82,10 @@ def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
     missing = [key for key in keys if key not in known]
     if missing:
         asked = set(missing)
-        if read is not None and SITE not in read:
-            # Every answer is tagged with SITE and shows the site's name, kept
-            # under it (masthead): its stamp comes with the first ones a
-            # request reads, so the name costs no query of its own.
-            asked.add(SITE)
+        if read is not None:
+            # The site's name and the office (masthead, contacts) are kept
+            # under these and shown on every page.
+            asked.update(key for key in ON_EVERY_PAGE if key not in read)
         changed = dict(
             SurrogateKey.objects.filter(key__in=asked)
             .order_by()
@@ -119,13 +118,14 @@ def settled(key_stamps: dict[str, str], started: datetime) -> bool:
 
 
 def remember(name: str, keys: Iterable[str], compute: Callable, timeout: int):
-    """`compute()`, kept in the cache under `name` until one of `keys`
-    changes (or `timeout` seconds pass).
+    """`compute()`, kept in the cache under `name` until one of `keys`, or
+    SITE, changes (or `timeout` seconds pass).
 
     The stamps are read before computing: a change committed meanwhile
     moves them, so a value that may predate it is computed again next time."""
     cache_key = f"value:{name}"
-    current = stamps(keys)
+    # SITE moves when the whole site's content is replaced (a restored backup).
+    current = stamps({*keys, SITE})
     kept = cache.get(cache_key)
     if kept is not None:
         value, kept_stamps = kept

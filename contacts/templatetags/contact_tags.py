@@ -1,6 +1,6 @@
 from django import template
 
-from contacts.models import OfficeContact
+from contacts import selectors
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.inclusion_tag("includes/office_contact.html")
 def primary_office():
     """The primary office's contact details, or nothing when none is marked."""
-    return {"office": OfficeContact.objects.primary()}
+    return {"office": selectors.primary_office()}
