@@ -502,10 +502,12 @@ def test_a_save_that_races_another_waits_for_it_and_is_then_told(
 
 
 def test_the_changelist_shows_each_articles_hero_thumbnail_and_short_source(
-    editor_client, make_article
+    editor_client, make_article, django_capture_on_commit_callbacks
 ):
     article = make_article(title="Bridge opens", hero_alt_text="A bridge")
-    article.hero_image.save("bridge.jpg", real_image("JPEG", size=(1600, 900)))
+    with django_capture_on_commit_callbacks(execute=True):
+        article.hero_image.save("bridge.jpg", real_image("JPEG", size=(1600, 900)))
+    article.refresh_from_db()
 
     html = editor_client.get(LIST_URL).content.decode()
 
