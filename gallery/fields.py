@@ -5,9 +5,11 @@ Whatever stores a file through the field — an admin form, load_demo's
 `photo.image.save(...)`, `Photo.objects.create(image=upload)` — goes through
 ResponsiveImageFieldFile.save(), so no path skips gallery.images.prepare():
 a bad upload is refused in the request that sends it. The renditions' record
-is kept in a JSONField on the same model, named by renditions_field; a row
-saved with a master its record does not describe gets an empty record, and
-gallery.tasks makes and records the renditions once the save is committed.
+is kept in a JSONField on the same model, named by renditions_field and
+declared after the image field (it is read when the row is written, after
+the image field has set it). A row saved with a master its record does not
+describe gets an empty record, and gallery.tasks makes and records the
+renditions once the save is committed.
 """
 
 from django.core.files.base import ContentFile

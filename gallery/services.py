@@ -51,7 +51,7 @@ def _record(model, field, pk, name, record):
 
 
 def renditions_make(
-    *, model: type[models.Model], pk, field_name: str, master_name: str
+    *, model: type[models.Model], pk: int, field_name: str, master_name: str
 ) -> str:
     """Make the renditions of `master_name`, the image `field_name` of row
     `pk`, record them on the row and purge what shows it; return what was
