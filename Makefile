@@ -45,8 +45,8 @@ run: install messages $(ENV_FILE)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin --site-url http://$(HOST):$(PORT)
-	@# The job worker (purges, scheduled stories, view counts, feeds) beside
-	@# the development server, stopped with it.
+	@# The job worker (purges, scheduled stories, view counts, feeds, image
+	@# renditions) beside the development server, stopped with it.
 	@$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -75,6 +75,12 @@ class Organization(models.Model):
     def get_absolute_url(self):
         return reverse("articles:organization-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def surrogate_keys_for(cls, pks):
+        """What shows these sources' logos, for shared caches (caching.keys):
+        their own pages."""
+        return {keys.organization(pk) for pk in pks}
+
     @property
     def source_name(self):
         """The name readers see as the source: its own-language name first."""

@@ -19,6 +19,7 @@ from django.views.generic.detail import SingleObjectMixin
 from caching import keys
 from caching.services import remember
 from caching.views import SharedCacheMixin
+from gallery.body_images import library_image_names
 
 from . import view_counts
 from .filters import ArticleFilter
@@ -355,9 +356,13 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
 
     def get_surrogate_keys(self, context):
         article = context["article"]
+        # Body images shown before their renditions exist gain them when
+        # the job worker records them (gallery.services.renditions_make).
+        body_images = {keys.image(name) for name in library_image_names(article.body)}
         return {
             keys.article(article.pk),
             keys.organization(article.organization_id),
+            *body_images,
         } | card_keys(context["also_reported_by"])
 
     def get_shared_max_age(self):

@@ -2,6 +2,8 @@
 and the code that purges them. Keys travel in `Surrogate-Key` (and `xkey`,
 `Cache-Tag`) headers, so they are short and contain no spaces."""
 
+import hashlib
+
 # Every answer: purged when the site's name changes (pages show it) or the
 # whole site's content is replaced (a restored backup, benchmark data).
 SITE = "site"
@@ -33,3 +35,9 @@ def organization(pk):
 def organization_articles(pk):
     """This source's own list of stories (/organizations/<slug>/)."""
     return f"organization-{pk}-articles"
+
+
+def image(name):
+    """Anything showing the stored image `name` by its address: the story
+    bodies it was inserted in. A digest, as a name may be long or not ASCII."""
+    return "image-" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest()

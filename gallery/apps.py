@@ -13,6 +13,8 @@ class GalleryConfig(AppConfig):
         from caching.services import purge
 
         from .models import Photo
+        from .services import responsive_image_fields
+        from .tasks import enqueue_missing_renditions
 
         def photos_changed(sender, **kwargs):
             purge({keys.GALLERY})
@@ -20,3 +22,8 @@ class GalleryConfig(AppConfig):
         # The home page's slider and /gallery/ show the photos.
         post_save.connect(photos_changed, sender=Photo, weak=False)
         post_delete.connect(photos_changed, sender=Photo, weak=False)
+
+        # New images (photos, hero images, logos) get their renditions from
+        # the job worker.
+        for model in {model for model, _field in responsive_image_fields()}:
+            post_save.connect(enqueue_missing_renditions, sender=model)

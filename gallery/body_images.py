@@ -2,8 +2,10 @@
 library image becomes the <picture> of its renditions when the page is made.
 
 Bodies keep plain <img src="…master…"> (what the editor inserts and the
-sanitiser allows), so renditions made again later (make_renditions) or an
-image's alt text edited in the story always show as they are now."""
+sanitiser allows), so renditions made later (by the job worker, or again by
+make_renditions) or an image's alt text edited in the story always show as
+they are now. A page showing a body names its images among its keys
+(caching.keys.image), so recording their renditions purges it."""
 
 import html
 import re
@@ -31,15 +33,27 @@ def _library_name(src):
     return unquote(src.removeprefix(prefix))
 
 
-def with_renditions(body):
-    """Return the sanitised body with each library image as its renditions,
-    in one query for all of them (none when the body has no image)."""
+def _library_images(body):
+    """{<img> tag: (storage name, alt text)} for the library images in body."""
     tags = {}
     for tag in set(IMG_TAG.findall(body or "")):
         attributes = {k: html.unescape(v) for k, v in ATTRIBUTE.findall(tag)}
         name = _library_name(attributes.get("src", ""))
         if name:
             tags[tag] = (name, attributes.get("alt", ""))
+    return tags
+
+
+def library_image_names(body):
+    """The storage names of the library images body shows, read from its
+    markup alone (no query): for the keys of a page showing it."""
+    return {name for name, _ in _library_images(body).values()}
+
+
+def with_renditions(body):
+    """Return the sanitised body with each library image as its renditions,
+    in one query for all of them (none when the body has no image)."""
+    tags = _library_images(body)
     if not tags:
         return mark_safe(body or "")
     photos = {

@@ -1,11 +1,15 @@
-"""An ImageField whose every upload is cleaned and given renditions.
+"""An ImageField whose every upload is cleaned, and given renditions by the
+job worker.
 
 Whatever stores a file through the field — an admin form, load_demo's
 `photo.image.save(...)`, `Photo.objects.create(image=upload)` — goes through
-ResponsiveImageFieldFile.save(), so no path skips gallery.images.prepare().
-The renditions' record is kept in a JSONField on the same model, named by
-renditions_field and declared after the image field (it is read when the row
-is written, after the image field has filled it in).
+ResponsiveImageFieldFile.save(), so no path skips gallery.images.prepare():
+a bad upload is refused in the request that sends it. The renditions' record
+is kept in a JSONField on the same model, named by renditions_field and
+declared after the image field (it is read when the row is written, after
+the image field has set it). A row saved with a master its record does not
+describe gets an empty record, and gallery.tasks makes and records the
+renditions once the save is committed.
 """
 
 from django.core.files.base import ContentFile
@@ -38,15 +42,7 @@ class ResponsiveImageFieldFile(ImageFieldFile):
         prepared = images.prepare(content)
         name = prepared.master_name(name)
         # Named, so Django reads the dimensions from it, not from storage.
-        super().save(name, ContentFile(prepared.encode(), name=name), save=False)
-        record = images.write_renditions(self.storage, self.name, prepared.image)
-        setattr(self.instance, self.field.renditions_field, record)
-        # pre_save needs to know these renditions are new, not restored.
-        self.instance.__dict__.setdefault("_fresh_renditions", {})[
-            self.field.attname
-        ] = self.name
-        if save:
-            self.instance.save()
+        super().save(name, ContentFile(prepared.encode(), name=name), save=save)
 
     save.alters_data = True
 
@@ -73,15 +69,12 @@ class ResponsiveImageField(models.ImageField):
         file = super().pre_save(instance, add)  # stores a new upload
         name = file.name or ""
         record = getattr(instance, self.renditions_field) or {}
-        fresh = instance.__dict__.get("_fresh_renditions", {}).get(self.attname)
-        if not name:
+        if record.get("source") != name or (previous and previous[0] != name):
+            # A new master (an upload, a restored revision, a file from
+            # before renditions), or a record brought back with a master
+            # whose renditions were deleted when it was replaced: pages show
+            # the master alone until the job worker has made them.
             record = {}
-        elif fresh != name and (
-            record.get("source") != name or (previous and previous[0] != name)
-        ):
-            # A name set without an upload — a restored revision, a file
-            # from before renditions — whose renditions may be gone.
-            record = images.renditions_from_storage(self.storage, name)
         setattr(instance, self.renditions_field, record)
         if previous and previous[0] and previous[0] != name:
             self._delete_after_commit(instance, previous[0], previous[1], keep=record)

@@ -4,7 +4,8 @@ Newsroom decodes, orients, re-encodes and resizes images.
 prepare() turns an upload into a clean master: EXIF orientation applied,
 colours converted to sRGB, every metadata block (EXIF with its GPS position,
 XMP, comments, ICC profiles) left behind, re-encoded at high quality.
-write_renditions() then stores the smaller copies pages show, once, under
+renditions_from_storage() then reads a stored master back (in the job
+worker, gallery.tasks) and stores the smaller copies pages show, once, under
 names derived from the master's, and returns a record (kept in a JSON field
 beside the image) from which picture_for() builds `srcset` markup with no
 storage or database access at all.
@@ -83,11 +84,15 @@ class PreparedImage:
 
 
 def prepare(file):
-    """Decode file (an upload or a stored file) into a PreparedImage.
+    """Check and decode an uploaded file into a PreparedImage.
 
     Raises django's ValidationError for anything validate_image_upload
     refuses: not an image, too big, a decompression bomb."""
     validate_image_upload(file)
+    return _decode(file)
+
+
+def _decode(file):
     file.seek(0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -211,16 +216,16 @@ def write_renditions(storage, master_name, image):
 
 
 def renditions_from_storage(storage, master_name):
-    """Make the renditions of a master already in storage (an older upload, a
-    restored revision, a restored backup) and return the record; an empty
-    record if the master is missing or unreadable, so a save never fails on
-    it."""
-    try:
-        with storage.open(master_name, "rb") as master:
-            prepared = prepare(master)
-    except Exception:  # Missing, unreadable or refused: nothing to show.
-        logger.warning("Could not make renditions of %s.", master_name, exc_info=True)
-        return {}
+    """Make the renditions of a master already in storage (a new upload, an
+    older one, a restored revision or backup) and return the record.
+
+    Raises what reading it raises: OSError for a missing or unreadable file,
+    Pillow's errors for one that is not an image. The upload checks are not
+    applied again (Pillow's decompression-bomb limit still is): the site
+    stored the file itself, and re-encoding may have made it larger in bytes
+    than the upload the limit allowed (a PNG stored without optimisation)."""
+    with storage.open(master_name, "rb") as master:
+        prepared = _decode(master)
     return write_renditions(storage, master_name, prepared.image)
 
 

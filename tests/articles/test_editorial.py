@@ -708,7 +708,7 @@ def test_publish_of_a_draft_whose_time_was_left_alone_publishes_it_now(
 
 
 def test_a_pending_draft_keeps_a_new_hero_image_out_of_the_public_page(
-    editor_client, make_article
+    editor_client, make_article, django_capture_on_commit_callbacks
 ):
     from tests.gallery.images import real_image
 
@@ -730,7 +730,8 @@ def test_a_pending_draft_keeps_a_new_hero_image_out_of_the_public_page(
     republished = article_data(
         article.organization, article, hero_alt_text="The new bridge"
     )
-    editor_client.post(change_url(article), republished)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(change_url(article), republished)
     article.refresh_from_db()
     assert article.hero_image.name == stored_name
     assert article.hero_renditions["source"] == stored_name

@@ -134,9 +134,7 @@ def test_readers_behind_the_proxy_are_told_apart_by_the_forwarded_address(
     article = make_article(view_count=0)
 
     for address in ("203.0.113.7", "203.0.113.8", "203.0.113.8"):
-        record(
-            reader(ip="127.0.0.1", HTTP_X_FORWARDED_FOR=address), article.pk
-        )
+        record(reader(ip="127.0.0.1", HTTP_X_FORWARDED_FOR=address), article.pk)
 
     assert view_counts.total_views(article.pk) == 2
 

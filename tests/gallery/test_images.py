@@ -1,6 +1,7 @@
 """What happens to an uploaded picture before anyone sees it: turned the way
 the camera meant, stripped of the place it was taken and of every other
-metadata block, colours kept, re-encoded — on every path a file comes in."""
+metadata block, colours kept, re-encoded — on every path a file comes in; and
+so are the renditions the job worker makes of it once the save commits."""
 
 import io
 
@@ -95,8 +96,13 @@ def test_a_photo_taken_sideways_is_stored_upright(db):
     assert ExifTags.Base.Orientation not in image.getexif()
 
 
-def test_the_width_and_height_fields_are_those_of_the_upright_photo(db):
-    photo = make_photo_from(two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE))
+def test_the_width_and_height_fields_are_those_of_the_upright_photo(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_photo_from(
+            two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE)
+        )
     photo.refresh_from_db()
 
     assert (photo.width, photo.height) == (40, 60)
@@ -113,8 +119,12 @@ def test_a_photo_without_an_orientation_tag_keeps_its_pixels(db):
     assert (photo.width, photo.height) == (60, 40)
 
 
-def test_the_renditions_are_upright_too(db):
-    photo = make_photo_from(two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE))
+def test_the_renditions_are_upright_too(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_photo_from(
+            two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE)
+        )
+    photo.refresh_from_db()
 
     for kind, image in rendition_images(photo):
         assert image.size == (40, 60), kind
@@ -143,8 +153,12 @@ def test_the_location_and_every_other_exif_tag_are_stripped(db):
     assert b"PhoneMaker" not in raw and b"Exif\x00\x00" not in raw
 
 
-def test_renditions_carry_no_location_or_other_metadata(db):
-    photo = make_photo_from(two_colour_jpeg((700, 400), gps=True, comment=b"Home"))
+def test_renditions_carry_no_location_or_other_metadata(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_photo_from(two_colour_jpeg((700, 400), gps=True, comment=b"Home"))
+    photo.refresh_from_db()
 
     for kind, image in rendition_images(photo):
         assert dict(image.getexif()) == {}, kind
@@ -221,9 +235,13 @@ def test_a_palette_png_with_a_transparent_colour_keeps_its_transparency(db):
     assert master.getpixel((5, 10)) == (*RED, 255)
 
 
-def test_a_png_whose_alpha_hides_nothing_is_kept_as_an_opaque_picture(db):
+def test_a_png_whose_alpha_hides_nothing_is_kept_as_an_opaque_picture(
+    db, django_capture_on_commit_callbacks
+):
     opaque = Image.new("RGBA", (30, 20), (*BLUE, 255))
-    photo = make_photo_from(encoded(opaque, "PNG"), name="flat.png")
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = make_photo_from(encoded(opaque, "PNG"), name="flat.png")
+    photo.refresh_from_db()
 
     assert stored(photo.image).mode == "RGB"
     assert photo.renditions["fallback"] == "jpeg"
@@ -273,22 +291,25 @@ def test_a_jpeg_is_re_encoded_at_a_quality_that_keeps_it_sharp(db):
 # --- Every path -------------------------------------------------------------------
 
 
-def test_an_editors_upload_in_the_admin_is_stored_upright_and_stripped(client, editor):
+def test_an_editors_upload_in_the_admin_is_stored_upright_and_stripped(
+    client, editor, django_capture_on_commit_callbacks
+):
     client.force_login(editor)
-    response = client.post(
-        reverse("admin:gallery_photo_add"),
-        {
-            "image": SimpleUploadedFile(
-                "phone.jpg",
-                two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE, gps=True),
-                content_type="image/jpeg",
-            ),
-            "caption_en": "Church",
-            "alt_text_en": "The white church on the hill",
-            "credit_en": "",
-            "order": 1,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:gallery_photo_add"),
+            {
+                "image": SimpleUploadedFile(
+                    "phone.jpg",
+                    two_colour_jpeg((60, 40), orientation=ROTATED_CLOCKWISE, gps=True),
+                    content_type="image/jpeg",
+                ),
+                "caption_en": "Church",
+                "alt_text_en": "The white church on the hill",
+                "credit_en": "",
+                "order": 1,
+            },
+        )
 
     assert response.status_code == 302
     photo = Photo.objects.get()
@@ -298,14 +319,15 @@ def test_an_editors_upload_in_the_admin_is_stored_upright_and_stripped(client, e
     assert photo.renditions["files"]
 
 
-def test_a_file_saved_from_code_is_cleaned_too(db):
+def test_a_file_saved_from_code_is_cleaned_too(db, django_capture_on_commit_callbacks):
     photo = Photo(caption="Church", alt_text="The white church")
     photo.image.save(
         "church.jpg",
         ContentFile(two_colour_jpeg(orientation=ROTATED_CLOCKWISE, gps=True)),
         save=False,
     )
-    photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.save()
     photo.refresh_from_db()
 
     image = stored(photo.image)
@@ -314,14 +336,18 @@ def test_a_file_saved_from_code_is_cleaned_too(db):
     assert photo.renditions["source"] == photo.image.name
 
 
-def test_an_organization_logo_is_cleaned_and_rendered(db):
-    organization = Organization.objects.create(
-        name="Belarusian Telegraph Agency",
-        short_name="BelTA",
-        slug="belta",
-        kind=Organization.Kind.NEWS_AGENCY,
-        logo=SimpleUploadedFile("belta.jpg", two_colour_jpeg(gps=True)),
-    )
+def test_an_organization_logo_is_cleaned_and_rendered(
+    db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        organization = Organization.objects.create(
+            name="Belarusian Telegraph Agency",
+            short_name="BelTA",
+            slug="belta",
+            kind=Organization.Kind.NEWS_AGENCY,
+            logo=SimpleUploadedFile("belta.jpg", two_colour_jpeg(gps=True)),
+        )
+    organization.refresh_from_db()
 
     assert dict(stored(organization.logo).getexif()) == {}
     assert organization.logo_renditions["source"] == organization.logo.name

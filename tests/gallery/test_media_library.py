@@ -26,15 +26,18 @@ def editor_client(client, editor):
 # --- Uploading from the body editor --------------------------------------------
 
 
-def test_an_editor_uploads_an_image_into_the_library_not_the_gallery(editor_client):
-    response = editor_client.post(
-        UPLOAD_URL,
-        {
-            "image": real_image("JPEG", name="river.jpg", size=(1600, 900)),
-            "alt_text": "The river at dusk",
-            "caption": "",
-        },
-    )
+def test_an_editor_uploads_an_image_into_the_library_not_the_gallery(
+    editor_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as once_committed:
+        response = editor_client.post(
+            UPLOAD_URL,
+            {
+                "image": real_image("JPEG", name="river.jpg", size=(1600, 900)),
+                "alt_text": "The river at dusk",
+                "caption": "",
+            },
+        )
 
     assert response.status_code == 201
     photo = Photo.objects.get()
@@ -47,6 +50,12 @@ def test_an_editor_uploads_an_image_into_the_library_not_the_gallery(editor_clie
         "height": 900,
     }
     assert photo.in_gallery is False
+    # The answer does not wait for the renditions: the job worker makes them
+    # once the upload is committed.
+    assert photo.renditions == {}
+    for callback in once_committed:
+        callback()
+    photo.refresh_from_db()
     assert photo.renditions["width"] == 1600
 
 

@@ -1,6 +1,7 @@
 """Renditions: each image in several widths, as WebP with a JPEG (or PNG)
-fallback, made once when it is saved and shown from the record on the row —
-pages never touch storage or the database for them."""
+fallback, made once by the job worker after it is saved (test_jobs.py) and
+shown from the record on the row — pages never touch storage or the database
+for them. The factories return rows whose jobs have run."""
 
 import io
 from pathlib import Path
@@ -337,6 +338,7 @@ def test_replacing_a_photo_deletes_the_old_renditions_once_saved(
     with django_capture_on_commit_callbacks(execute=True):
         photo.image = upload((400, 200), name="new.png")
         photo.save()
+    photo.refresh_from_db()
 
     left = on_disk(settings)
     assert not old & left
@@ -399,9 +401,11 @@ def test_an_old_image_brought_back_gets_its_renditions_again(
         photo.save()
     assert not set(files(first_record).values()) & on_disk(settings)
 
-    photo.image = first_name
-    photo.renditions = first_record
-    photo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.image = first_name
+        photo.renditions = first_record
+        photo.save()
+    photo.refresh_from_db()
 
     assert photo.renditions["source"] == first_name
     assert set(files(photo.renditions).values()) == set(files(first_record).values())
@@ -452,7 +456,8 @@ def test_restoring_a_photos_first_revision_shows_its_first_image_again(
         photo.image = upload((400, 200), name="second.png")
         photo.save()
 
-    photo.history.earliest().instance.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        photo.history.earliest().instance.save()
 
     photo.refresh_from_db()
     assert photo.image.name == first_name

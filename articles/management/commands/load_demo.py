@@ -12,6 +12,7 @@ from articles.models import Article, Organization
 from articles.services import articles_link_as_same_event
 from contacts.models import ContactNumber, OfficeContact
 from gallery.models import Photo
+from gallery.services import renditions_make
 from masthead.models import Masthead
 
 STAND_IN_SIZE = (1200, 800)
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         # Existing rows keep what they have: an editor may have corrected them
         # since the first load, and their changes win. Only a text with no
         # value in some language gets the demo's.
+        self.stored_images = []
         with transaction.atomic():
             counts = {
                 "site name": self.load_site_name(),
@@ -110,6 +112,7 @@ class Command(BaseCommand):
                 "office records": self.load_office(),
                 "photos": self.load_photos(),
             }
+        self.make_renditions()
         for label, (created, kept, filled) in counts.items():
             line = f"{label}: {created} created, {kept} already there"
             if filled:
@@ -174,6 +177,7 @@ class Command(BaseCommand):
                 save=False,
             )
             article.save()
+            self.stored_images.append((article, "hero_image"))
             created += 1
         if created:
             self.link_same_event()
@@ -225,5 +229,18 @@ class Command(BaseCommand):
                 save=False,
             )
             photo.save()
+            self.stored_images.append((photo, "image"))
             created += 1
         return created, len(demo_content.PHOTOS) - created, filled
+
+    def make_renditions(self):
+        # Here rather than by the job worker, which `make run` starts only
+        # after this: the first pages already show srcsets. The jobs the
+        # saves enqueued then find them made.
+        for row, field_name in self.stored_images:
+            renditions_make(
+                model=type(row),
+                pk=row.pk,
+                field_name=field_name,
+                master_name=getattr(row, field_name).name,
+            )

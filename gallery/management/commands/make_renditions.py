@@ -7,8 +7,9 @@ class Command(BaseCommand):
     help = (
         "Make the responsive renditions (several widths, WebP and JPEG or PNG) "
         "of every stored photo, hero image and logo that lacks them: images "
-        "uploaded before renditions existed, or restored without them. Uploads "
-        "get theirs when they are saved; this is for what came another way."
+        "uploaded before renditions existed, restored without them, or whose "
+        "job failed. The job worker makes each upload's; this is for what "
+        "came another way."
     )
 
     def add_arguments(self, parser):
