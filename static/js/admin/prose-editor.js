@@ -3,7 +3,8 @@
 // Content-Security-Policy (style-src 'self') blocks. Its rules are in
 // css/admin/prose-editor.css instead. Enabled extensions come from the
 // textarea's data attribute (articles.forms.BODY_EDITOR); to them we add
-// "Upload image" into the media library, and keep the writer out of captions.
+// "Upload image" into the media library, keep the writer out of captions, and
+// start the cursor at the end of the body.
 import * as prose from "django-prose-editor/editor";
 
 const ATTRIBUTE = "data-django-prose-editor-newsroom";
@@ -82,6 +83,23 @@ const NoCaptionTrap = prose.Extension.create({
         },
       }),
     ];
+  },
+});
+
+// --- Where the cursor starts ----------------------------------------------------
+
+// Until the writer puts the cursor in the body, it waits at the end of it, so
+// that an image uploaded or anything else inserted from the menu goes below
+// the story, not silently above it. Once placed, the cursor stays where the
+// writer left it, with or without the focus. Created after the menu, whose
+// first transaction adds the trailing paragraph the cursor goes into.
+const CursorStartsAtTheEnd = prose.Extension.create({
+  name: "cursorStartsAtTheEnd",
+  onCreate({ editor }) {
+    const { state } = editor;
+    editor.view.dispatch(
+      state.tr.setSelection(prose.pm.state.Selection.atEnd(state.doc)),
+    );
   },
 });
 
@@ -205,6 +223,7 @@ function createEditor(textarea) {
       ...enabledExtensions(config),
       NoCaptionTrap,
       prose.TrailingNode,
+      CursorStartsAtTheEnd,
       LibraryUpload.configure({ textarea, report: reporter(wrapper) }),
     ],
     content: textarea.value,
