@@ -7,12 +7,12 @@ import io
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Error as PlaywrightError
 
 from articles.models import Article
 from gallery.models import Photo
 from tests.browser.conftest import (
     LISTEN_FOR_VIOLATIONS,
+    choose_in_the_picker,
     choose_organization,
     log_in,
     violations,
@@ -59,23 +59,6 @@ def wait_for_the_editor_to_take_the_focus(desk):
     animation frame later (Tiptap's focus command): keys sent sooner would go
     to the page, not into the story."""
     desk.wait_for_function("document.activeElement?.matches('.ProseMirror')")
-
-
-def choose_in_the_picker(desk, caption):
-    """Open "Browse..." in the image dialog and click the library image with
-    this caption. The picker window closes itself on the click, at times
-    before Playwright hears back from the click, which it then reports as a
-    closed target (microsoft/playwright#26900): the test goes on once the
-    window is closed, whichever came first."""
-    with desk.expect_popup() as opening:
-        desk.get_by_role("button", name="Browse...").click()
-    picker = opening.value
-    with picker.expect_event("close"):
-        try:
-            picker.get_by_role("button", name=caption).click()
-        except PlaywrightError as error:
-            if error.name != "TargetClosedError":
-                raise
 
 
 def upload_in_the_editor(desk, alt_text, caption, image):
