@@ -4,9 +4,11 @@ Publish making the draft public, an image uploaded from inside the body
 editor, and the article list at 1280 px."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from articles.models import Article
 from gallery.models import Photo
@@ -280,6 +282,57 @@ def test_an_upload_that_is_not_an_image_is_refused_in_the_editor(desk, site, sto
     alert.wait_for()
     assert "This file is not an image: “notes.jpg”" in alert.inner_text()
     assert not Photo.objects.filter(alt_text="Notes").exists()
+
+
+def dialog_texts(desk):
+    dialog = desk.locator("dialog[open]")
+    return {
+        "title": dialog.locator("h3").inner_text(),
+        "fields": dialog.locator("label").all_inner_texts(),
+        "buttons": dialog.get_by_role("button").all_inner_texts(),
+    }
+
+
+def test_the_body_editor_speaks_russian_in_the_russian_admin(desk, site, story):
+    desk.goto(change_page(site, story))
+    desk.select_option("#admin-language", "ru")
+    desk.click(".admin-language button[type=submit]")
+    desk.wait_for_selector("html[lang=ru]")
+
+    menu = desk.locator(".prose-menubar:not(.prose-menubar--floating)")
+    expect(menu.get_by_role("button", name="Загрузить изображение")).to_be_visible()
+    names = menu.locator("button[aria-label]").evaluate_all(
+        "buttons => buttons.map(button => button.getAttribute('aria-label'))"
+    )
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+    assert names and [name for name in names if not cyrillic.search(name)] == []
+    menu.locator(".prose-menubar__selected").click()
+    assert menu.locator(".prose-menubar__option").all_inner_texts() == [
+        "Заголовок 2",
+        "Заголовок 3",
+        "Заголовок 4",
+        "Абзац",
+    ]
+    desk.keyboard.press("Escape")
+
+    desk.locator(BODY).locator("p").first.select_text()
+    link = menu.get_by_role("button", name="Ссылка", exact=True)
+    expect(link).not_to_have_class(re.compile("disabled"))
+    link.click()
+    assert dialog_texts(desk) == {
+        "title": "Изменить ссылку",
+        "fields": ["Адрес (URL)", "Всплывающая подсказка"],
+        "buttons": ["Обновить", "Отмена"],
+    }
+    desk.get_by_role("button", name="Отмена").click()
+
+    menu.get_by_role("button", name="Изображение из медиатеки или по адресу").click()
+    assert dialog_texts(desk) == {
+        "title": "Вставить изображение",
+        "fields": ["Адрес изображения (URL)", "Альтернативный текст", "Подпись"],
+        "buttons": ["Выбрать из медиатеки…", "Вставить", "Отмена"],
+    }
+    assert violations(desk) == []
 
 
 def test_the_article_list_fits_1280_pixels_with_thumbnails(
