@@ -1,5 +1,3 @@
-import json
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_slug
@@ -63,19 +61,6 @@ BODY_EDITOR = {
 }
 
 
-# What "Upload image" (js/admin/prose-editor.js) says.
-UPLOAD_TEXTS = {
-    "button": _("Upload image"),
-    "title": _("Upload image: into this story, not the public gallery"),
-    "altText": _("Alternative text"),
-    "altHelp": _("What the image shows, for readers who cannot see it."),
-    "caption": _("Caption"),
-    "submit": _("Upload"),
-    "uploading": _("Uploading the image…"),
-    "failed": _("The image could not be uploaded; try again."),
-}
-
-
 def https_urls(db_field, **kwargs):
     """Read "www.example.org" as https://, as Django 6 will."""
     if isinstance(db_field, models.URLField):
@@ -92,11 +77,6 @@ class BodyEditorWidget(AdminProseEditorWidget):
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"]["data-upload-url"] = reverse(
             "admin:gallery_photo_upload"
-        )
-        # In the editor's language: the admin loads no catalogue for scripts.
-        context["widget"]["attrs"]["data-upload-texts"] = json.dumps(
-            {key: str(text) for key, text in UPLOAD_TEXTS.items()},
-            ensure_ascii=False,
         )
         return context
 

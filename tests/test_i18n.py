@@ -19,9 +19,11 @@ from django.views import defaults
 from .public_pages import ROOT
 
 MINSK = ZoneInfo("Europe/Minsk")
+# The server's messages (django) and the admin scripts' (djangojs).
 CATALOGS = {
-    language: ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
+    f"{language}/{domain}": ROOT / "locale" / language / "LC_MESSAGES" / f"{domain}.po"
     for language in ("ru", "be")
+    for domain in ("django", "djangojs")
 }
 PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}")
 
@@ -214,9 +216,9 @@ def test_the_server_error_page_is_in_the_readers_language(language, heading, hom
 # --- The catalogues -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("language", ["ru", "be"])
-def test_every_message_is_translated_with_three_plural_forms(language):
-    catalog = polib.pofile(str(CATALOGS[language]))
+@pytest.mark.parametrize("catalog_name", CATALOGS)
+def test_every_message_is_translated_with_three_plural_forms(catalog_name):
+    catalog = polib.pofile(str(CATALOGS[catalog_name]))
 
     assert catalog.metadata["Plural-Forms"].startswith("nplurals=3;")
     assert catalog.untranslated_entries() == []
@@ -233,9 +235,9 @@ def test_every_message_is_translated_with_three_plural_forms(language):
             ), entry.msgid
 
 
-@pytest.mark.parametrize("language", ["ru", "be"])
-def test_the_catalogue_is_not_english_copied_over(language):
-    catalog = polib.pofile(str(CATALOGS[language]))
+@pytest.mark.parametrize("catalog_name", CATALOGS)
+def test_the_catalogue_is_not_english_copied_over(catalog_name):
+    catalog = polib.pofile(str(CATALOGS[catalog_name]))
     cyrillic = re.compile("[а-яёіў]", re.IGNORECASE)
 
     copied = [
@@ -262,22 +264,21 @@ def test_every_string_in_the_code_and_templates_is_in_the_catalogues(tmp_path):
             ".*", "tools", "bench", "media", "staticfiles", "*.sqlite3", "__pycache__"
         ),
     )
-    subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ru", "-l", "be"]
-        + ["--ignore=tests", "-v0"],
-        cwd=copy,
-        env={**os.environ, "DJANGO_SECRET_KEY": "x"},
-        check=True,
-        timeout=300,
-    )
-
-    for language in ("ru", "be"):
-        catalog = polib.pofile(
-            str(copy / "locale" / language / "LC_MESSAGES" / "django.po")
+    for domain in ("django", "djangojs"):
+        subprocess.run(
+            [sys.executable, "manage.py", "makemessages", "-l", "ru", "-l", "be"]
+            + ["-d", domain, "--ignore=tests", "-v0"],
+            cwd=copy,
+            env={**os.environ, "DJANGO_SECRET_KEY": "x"},
+            check=True,
+            timeout=300,
         )
+
+    for catalog_name, path in CATALOGS.items():
+        catalog = polib.pofile(str(copy / path.relative_to(ROOT)))
         missing = [entry.msgid for entry in catalog.untranslated_entries()]
         missing += [entry.msgid for entry in catalog.fuzzy_entries()]
-        assert missing == [], language
+        assert missing == [], catalog_name
 
 
 # --- Content in three languages (PRODUCT.md) ------------------------------------

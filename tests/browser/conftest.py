@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = Path(os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -118,6 +119,23 @@ def choose_organization(page, name):
             break
         page.wait_for_timeout(50)
     assert not searches, "select2's searches never finished"
+
+
+def choose_in_the_picker(page, caption):
+    """Open "Browse..." in the image dialog and click the library image with
+    this caption. The picker window closes itself on the click, at times
+    before Playwright hears back from the click, which it then reports as a
+    closed target (microsoft/playwright#26900): the test goes on once the
+    window is closed, whichever came first."""
+    with page.expect_popup() as opening:
+        page.get_by_role("button", name="Browse...").click()
+    picker = opening.value
+    with picker.expect_event("close"):
+        try:
+            picker.get_by_role("button", name=caption).click()
+        except PlaywrightError as error:
+            if error.name != "TargetClosedError":
+                raise
 
 
 @pytest.fixture

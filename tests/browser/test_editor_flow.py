@@ -10,7 +10,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article
-from tests.browser.conftest import choose_organization, log_in, violations
+from tests.browser.conftest import (
+    choose_in_the_picker,
+    choose_organization,
+    log_in,
+    violations,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,10 +42,7 @@ def test_an_editor_writes_schedules_previews_and_publishes_a_story(
     page.keyboard.press("Enter")
     # A photo from the gallery, through the image dialog's "Browse..." window.
     page.click(".prose-menubar__button[data-name=figure]")
-    with page.expect_popup() as popup_info:
-        page.get_by_role("button", name="Browse...").click()
-    picker = popup_info.value
-    picker.get_by_role("button", name="Church").click()
+    choose_in_the_picker(page, "Church")
     dialog = page.locator("dialog[open]")
     assert dialog.locator("input[name=altText]").input_value() == (
         "A white church by the lake"

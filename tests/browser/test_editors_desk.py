@@ -4,14 +4,17 @@ Publish making the draft public, an image uploaded from inside the body
 editor, and the article list at 1280 px."""
 
 import io
+import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from articles.models import Article
 from gallery.models import Photo
 from tests.browser.conftest import (
     LISTEN_FOR_VIOLATIONS,
+    choose_in_the_picker,
     choose_organization,
     log_in,
     violations,
@@ -50,16 +53,27 @@ def public_text(browser, site, article):
     return response.status, text
 
 
-def put_the_cursor_at_the_end(desk):
-    """Click the body's last paragraph and go to its end, once the editor has
-    the focus: a click in the empty area below the text, or keys sent before
-    the editor took the focus, left the cursor at the start."""
-    body = desk.locator(".prose-editor .ProseMirror[contenteditable=true]")
-    body.locator("> p").last.click()
-    desk.wait_for_function(
-        "document.activeElement && document.activeElement.matches('.ProseMirror')"
+BODY = ".prose-editor .ProseMirror[contenteditable=true]"
+
+
+def wait_for_the_editor_to_take_the_focus(desk):
+    """After putting a picture in, the editor takes the focus back one
+    animation frame later (Tiptap's focus command): keys sent sooner would go
+    to the page, not into the story."""
+    desk.wait_for_function("document.activeElement?.matches('.ProseMirror')")
+
+
+def upload_in_the_editor(desk, alt_text, caption, image):
+    with desk.expect_file_chooser() as chooser:
+        desk.get_by_role("button", name="Upload image").click()
+    chooser.value.set_files(
+        files=[{"name": "river.jpg", "mimeType": "image/jpeg", "buffer": image}]
     )
-    desk.keyboard.press("End")
+    dialog = desk.locator("dialog[open]")
+    dialog.locator("input[name=altText]").fill(alt_text)
+    dialog.locator("input[name=caption]").fill(caption)
+    dialog.locator("button[type=submit]").click()
+    desk.locator(BODY).locator(f"img[alt='{alt_text}']").wait_for()
 
 
 def test_preview_opens_the_unsaved_text_as_the_public_page_and_saves_nothing(
@@ -123,7 +137,7 @@ def test_a_new_story_saved_as_a_draft_stays_hidden_until_published(
 ):
     desk.goto(f"{site}/admin/articles/article/add/")
     desk.fill("#id_title", "Bridge opens")
-    desk.locator(".prose-editor .ProseMirror[contenteditable=true]").click()
+    desk.locator(BODY).click()
     desk.keyboard.type("The bridge opens on Monday.")
     choose_organization(desk, organization.name)
     desk.click("input[name=_save_draft]")
@@ -151,24 +165,14 @@ def test_an_image_uploaded_in_the_body_editor_goes_into_the_story_not_the_galler
     desk, browser, site, story
 ):
     desk.goto(change_page(site, story))
-    body = desk.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    body = desk.locator(BODY)
     # Room to write: twenty lines or more of its text.
     font = float(body.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert body.bounding_box()["height"] >= 20 * 1.4 * font
-    body.click()
-    desk.keyboard.press("Control+End")
-    desk.keyboard.press("Enter")
 
-    with desk.expect_file_chooser() as chooser:
-        desk.get_by_role("button", name="Upload image").click()
-    chooser.value.set_files(
-        files=[{"name": "river.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
-    )
-    dialog = desk.locator("dialog[open]")
-    dialog.locator("input[name=altText]").fill("The river at dusk")
-    dialog.locator("input[name=caption]").fill("The Myadelka")
-    dialog.locator("button[type=submit]").click()
-    body.locator("img").wait_for()
+    # Straight to "Upload image", without a click in the text first.
+    upload_in_the_editor(desk, "The river at dusk", "The Myadelka", jpeg())
+    wait_for_the_editor_to_take_the_focus(desk)
     # No caption trap: typing after the insert goes below the picture.
     desk.keyboard.type("Residents can walk")
     desk.keyboard.press("Enter")
@@ -183,7 +187,10 @@ def test_an_image_uploaded_in_the_body_editor_goes_into_the_story_not_the_galler
         f'<figure><img src="/media/{photo.image.name}" alt="The river at dusk">'
         "<figcaption>The Myadelka</figcaption></figure>"
     )
-    assert figure in story.body
+    # Below the story's text, not above it.
+    assert story.body.startswith(
+        f"<p>The district council meets on Monday.</p>{figure}"
+    )
     # What was typed after the insert is in paragraphs below the picture,
     # not in its caption.
     after = story.body.split(figure, 1)[1]
@@ -199,17 +206,36 @@ def test_an_image_uploaded_in_the_body_editor_goes_into_the_story_not_the_galler
     assert violations(desk) == []
 
 
+def test_an_image_uploaded_after_the_writer_left_the_body_goes_where_they_left_it(
+    desk, site, make_article
+):
+    story = make_article(body="<p>The council met.</p><p>It meets again in May.</p>")
+    desk.goto(change_page(site, story))
+    # A click at the end of the first paragraph, then off to the title.
+    first = desk.locator(BODY).locator("> p").first
+    box = first.bounding_box()
+    first.click(position={"x": box["width"] - 1, "y": box["height"] / 2})
+    desk.click("#id_title")
+
+    upload_in_the_editor(desk, "The council hall", "The hall", jpeg())
+
+    before, after = desk.input_value("#id_body").split("<figure", 1)
+    assert before == "<p>The council met.</p>"
+    assert "It meets again in May." in after
+
+
 def test_no_caption_traps_the_writer_after_a_picked_image_or_in_a_caption(
     desk, site, story
 ):
     desk.goto(change_page(site, story))
-    put_the_cursor_at_the_end(desk)
-    desk.keyboard.press("Enter")
     desk.click(".prose-menubar__button[data-name=figure]")
-    with desk.expect_popup() as picker:
-        desk.get_by_role("button", name="Browse...").click()
-    picker.value.get_by_role("button", name="Church").click()
-    desk.locator("dialog[open] button[type=submit]").click()
+    choose_in_the_picker(desk, "Church")
+    dialog = desk.locator("dialog[open]")
+    assert dialog.locator("input[name=altText]").input_value() == (
+        "A white church by the lake"
+    )
+    dialog.locator("button[type=submit]").click()
+    wait_for_the_editor_to_take_the_focus(desk)
     desk.keyboard.type("Typed after the picture.")
     desk.keyboard.press("ArrowUp")  # into the caption
     assert desk.evaluate(
@@ -219,7 +245,9 @@ def test_no_caption_traps_the_writer_after_a_picked_image_or_in_a_caption(
     desk.keyboard.type("Enter left the caption.")
 
     html = desk.input_value("#id_body")
-    # Neither line went into the caption: both are paragraphs after the figure.
+    # The picture is below the story's text, and neither line went into its
+    # caption: both are paragraphs after the figure.
+    assert html.startswith("<p>The district council meets on Monday.</p><figure")
     caption = '<figcaption class="figure-caption">Church</figcaption></figure>'
     after = html.split(caption, 1)[1]
     assert "<p>Enter left the caption.</p>" in after
@@ -239,7 +267,7 @@ def test_the_block_menu_shows_no_missing_glyph(desk, site, story):
 
 def test_an_upload_that_is_not_an_image_is_refused_in_the_editor(desk, site, story):
     desk.goto(change_page(site, story))
-    desk.locator(".prose-editor .ProseMirror[contenteditable=true]").click()
+    desk.locator(BODY).click()
 
     with desk.expect_file_chooser() as chooser:
         desk.get_by_role("button", name="Upload image").click()
@@ -254,6 +282,57 @@ def test_an_upload_that_is_not_an_image_is_refused_in_the_editor(desk, site, sto
     alert.wait_for()
     assert "This file is not an image: “notes.jpg”" in alert.inner_text()
     assert not Photo.objects.filter(alt_text="Notes").exists()
+
+
+def dialog_texts(desk):
+    dialog = desk.locator("dialog[open]")
+    return {
+        "title": dialog.locator("h3").inner_text(),
+        "fields": dialog.locator("label").all_inner_texts(),
+        "buttons": dialog.get_by_role("button").all_inner_texts(),
+    }
+
+
+def test_the_body_editor_speaks_russian_in_the_russian_admin(desk, site, story):
+    desk.goto(change_page(site, story))
+    desk.select_option("#admin-language", "ru")
+    desk.click(".admin-language button[type=submit]")
+    desk.wait_for_selector("html[lang=ru]")
+
+    menu = desk.locator(".prose-menubar:not(.prose-menubar--floating)")
+    expect(menu.get_by_role("button", name="Загрузить изображение")).to_be_visible()
+    names = menu.locator("button[aria-label]").evaluate_all(
+        "buttons => buttons.map(button => button.getAttribute('aria-label'))"
+    )
+    cyrillic = re.compile("[а-яё]", re.IGNORECASE)
+    assert names and [name for name in names if not cyrillic.search(name)] == []
+    menu.locator(".prose-menubar__selected").click()
+    assert menu.locator(".prose-menubar__option").all_inner_texts() == [
+        "Заголовок 2",
+        "Заголовок 3",
+        "Заголовок 4",
+        "Абзац",
+    ]
+    desk.keyboard.press("Escape")
+
+    desk.locator(BODY).locator("p").first.select_text()
+    link = menu.get_by_role("button", name="Ссылка", exact=True)
+    expect(link).not_to_have_class(re.compile("disabled"))
+    link.click()
+    assert dialog_texts(desk) == {
+        "title": "Изменить ссылку",
+        "fields": ["Адрес (URL)", "Всплывающая подсказка"],
+        "buttons": ["Обновить", "Отмена"],
+    }
+    desk.get_by_role("button", name="Отмена").click()
+
+    menu.get_by_role("button", name="Изображение из медиатеки или по адресу").click()
+    assert dialog_texts(desk) == {
+        "title": "Вставить изображение",
+        "fields": ["Адрес изображения (URL)", "Альтернативный текст", "Подпись"],
+        "buttons": ["Выбрать из медиатеки…", "Вставить", "Отмена"],
+    }
+    assert violations(desk) == []
 
 
 def test_the_article_list_fits_1280_pixels_with_thumbnails(

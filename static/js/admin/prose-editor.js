@@ -3,8 +3,14 @@
 // Content-Security-Policy (style-src 'self') blocks. Its rules are in
 // css/admin/prose-editor.css instead. Enabled extensions come from the
 // textarea's data attribute (articles.forms.BODY_EDITOR); to them we add
-// "Upload image" into the media library, and keep the writer out of captions.
+// "Upload image" into the media library, keep the writer out of captions,
+// start the cursor at the end of the body, and name the menu's buttons in the
+// editor's language.
 import * as prose from "django-prose-editor/editor";
+
+// The admin's script catalogue (admin/jsi18n/, loaded before this module),
+// which carries our locale/*/LC_MESSAGES/djangojs.po; English without it.
+const { gettext } = prose;
 
 const ATTRIBUTE = "data-django-prose-editor-newsroom";
 const EMPTY = /^<(\w+)(\s[^>]*)?><\/\1>$/i;
@@ -85,9 +91,126 @@ const NoCaptionTrap = prose.Extension.create({
   },
 });
 
+// --- Where the cursor starts ----------------------------------------------------
+
+// Until the writer puts the cursor in the body, it waits at the end of it, so
+// that an image uploaded or anything else inserted from the menu goes below
+// the story, not silently above it. Once placed, the cursor stays where the
+// writer left it, with or without the focus. Created after the menu, whose
+// first transaction adds the trailing paragraph the cursor goes into.
+const CursorStartsAtTheEnd = prose.Extension.create({
+  name: "cursorStartsAtTheEnd",
+  onCreate({ editor }) {
+    const { state } = editor;
+    editor.view.dispatch(
+      state.tr.setSelection(prose.pm.state.Selection.atEnd(state.doc)),
+    );
+  },
+});
+
+// --- The editor's language -------------------------------------------------------
+
+// django-prose-editor translates its dialogs with the admin's gettext, but
+// ships no Russian or Belarusian. Marked here, its strings stay in our djangojs
+// catalogues through makemessages, and our translations reach its dialogs.
+const gettext_noop = (text) => text;
+const PROSE_EDITOR_STRINGS = [
+  gettext_noop("Image URL"),
+  gettext_noop("Browse..."),
+  gettext_noop("Alternative Text"),
+  gettext_noop("Caption"),
+  gettext_noop("Edit Figure"),
+  gettext_noop("Edit Image"),
+  gettext_noop("Insert Figure"),
+  gettext_noop("Insert"),
+  gettext_noop("Update"),
+  gettext_noop("Cancel"),
+  gettext_noop("Add caption"),
+  gettext_noop("Remove caption"),
+  gettext_noop("URL"),
+  gettext_noop("Title"),
+  gettext_noop("Edit Link"),
+  gettext_noop(
+    "The HTML contents of the editor. Note that the allowed HTML is restricted by the editor schema.",
+  ),
+  gettext_noop("Edit HTML"),
+  gettext_noop("Prettify"),
+  gettext_noop("List properties"),
+  gettext_noop("Start at"),
+  gettext_noop("List type"),
+  gettext_noop("Decimal numbers"),
+  gettext_noop("Lowercase letters"),
+  gettext_noop("Uppercase letters"),
+  gettext_noop("Lowercase Roman numerals"),
+  gettext_noop("Uppercase Roman numerals"),
+  gettext_noop("Bullets"),
+  gettext_noop("Table Properties"),
+  gettext_noop("Rows"),
+  gettext_noop("Columns"),
+  gettext_noop("Include header row"),
+  gettext_noop("Insert Table"),
+];
+
+// Its menu names most buttons in English only (their title and what screen
+// readers say); the block menu lists headings and paragraphs by name too.
+const MENU_LABELS = {
+  paragraph: gettext("Paragraph"),
+  bulletList: gettext("Bulleted list"),
+  orderedList: gettext("Numbered list"),
+  orderedListProperties: gettext("List properties"),
+  blockquote: gettext("Quotation"),
+  horizontalRule: gettext("Horizontal line"),
+  figure: gettext("Image from the media library or an address"),
+  bold: gettext("Bold"),
+  italic: gettext("Italic"),
+  underline: gettext("Underline"),
+  strike: gettext("Strikethrough"),
+  subscript: gettext("Subscript"),
+  superscript: gettext("Superscript"),
+  link: gettext("Link"),
+  unlink: gettext("Remove link"),
+  table: gettext("Insert table"),
+  "table:addColumnAfter": gettext("Add column"),
+  "table:deleteColumn": gettext("Delete column"),
+  "table:addRowAfter": gettext("Add row"),
+  "table:deleteRow": gettext("Delete row"),
+  "table:mergeCells": gettext("Merge cells"),
+  "table:splitCell": gettext("Split cell"),
+  "table:toggleHeaderCell": gettext("Header cell"),
+  "table:deleteTable": gettext("Delete table"),
+  "history:undo": gettext("Undo"),
+  "history:redo": gettext("Redo"),
+  html: gettext("Edit HTML"),
+};
+const HEADING = /^heading(\d)$/;
+
+function menuLabel(name) {
+  const heading = HEADING.exec(name);
+  if (heading) {
+    return gettext("Heading %(level)s").replace("%(level)s", heading[1]);
+  }
+  return MENU_LABELS[name];
+}
+
+// Runs after every other extension has defined its menu items (it comes last),
+// before the menu is built from them.
+const MenuInTheEditorsLanguage = prose.Extension.create({
+  name: "menuInTheEditorsLanguage",
+  addMenuItems({ menu }) {
+    const everyGroup = "blockType nodes lists marks link table history utility";
+    for (const { name, button, option } of menu.items(everyGroup)) {
+      const label = menuLabel(name);
+      if (!label) continue;
+      button.title = label;
+      button.setAttribute("aria-label", label);
+      if (option) option.textContent = label;
+    }
+  },
+});
+
 // --- Upload image ---------------------------------------------------------------
 
-function uploadImage(editor, textarea, texts, report) {
+function uploadImage(editor, textarea, report) {
   const input = document.createElement("input");
   input.type = "file";
   input.accept = "image/jpeg,image/png,image/webp,image/gif";
@@ -101,20 +224,22 @@ function uploadImage(editor, textarea, texts, report) {
       {
         altText: {
           type: "string",
-          title: texts.altText,
-          description: texts.altHelp,
+          title: gettext("Alternative text"),
+          description: gettext(
+            "What the image shows, for readers who cannot see it.",
+          ),
           required: true,
         },
-        caption: { type: "string", title: texts.caption },
+        caption: { type: "string", title: gettext("Caption") },
       },
-      { title: file.name, submitText: texts.submit },
+      { title: file.name, submitText: gettext("Upload") },
     )(editor, {});
     if (!answers) return;
     const form = new FormData();
     form.append("image", file);
     form.append("alt_text", answers.altText);
     form.append("caption", answers.caption);
-    report(texts.uploading, "status");
+    report(gettext("Uploading the image…"), "status");
     let result;
     try {
       const response = await fetch(textarea.dataset.uploadUrl, {
@@ -131,7 +256,7 @@ function uploadImage(editor, textarea, texts, report) {
         return;
       }
     } catch {
-      report(texts.failed, "error");
+      report(gettext("The image could not be uploaded; try again."), "error");
       return;
     }
     report("", "status");
@@ -173,14 +298,15 @@ const LibraryUpload = prose.Extension.create({
   addMenuItems({ menu, buttons }) {
     const { textarea, report } = this.options;
     if (!textarea?.dataset.uploadUrl) return;
-    // The labels, in the editor's language, come from articles.forms.
-    const texts = JSON.parse(textarea.dataset.uploadTexts);
     menu.defineItem({
       name: "uploadImage",
       groups: "nodes",
-      button: buttons.text(texts.button, texts.title),
+      button: buttons.text(
+        gettext("Upload image"),
+        gettext("Upload image: into this story, not the public gallery"),
+      ),
       command(editor) {
-        uploadImage(editor, textarea, texts, report);
+        uploadImage(editor, textarea, report);
       },
     });
   },
@@ -205,7 +331,9 @@ function createEditor(textarea) {
       ...enabledExtensions(config),
       NoCaptionTrap,
       prose.TrailingNode,
+      CursorStartsAtTheEnd,
       LibraryUpload.configure({ textarea, report: reporter(wrapper) }),
+      MenuInTheEditorsLanguage,
     ],
     content: textarea.value,
     injectCSS: false,
