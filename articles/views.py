@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.generic import (
     DayArchiveView,
     DetailView,
@@ -371,6 +372,7 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
         return (self.object.expires_at - timezone.now()).total_seconds()
 
 
+@require_safe
 def view_count(request, pk):
     """The edge's include on an article page: counts this reader's view and
     answers the "N views" text. Never cached, so every reading counts."""

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "caching.middleware.SharedCacheMiddleware",
     # Turns a database outage met by a view into the friendly 503 page.
     "monitoring.middleware.DatabaseUnavailableMiddleware",
+    # The edge's view-count include, answered without the middleware below.
+    "articles.middleware.ViewCountIncludeMiddleware",
     # Sends anonymous readers' reads to DATABASE_REPLICA_URL when it is set.
     "monitoring.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

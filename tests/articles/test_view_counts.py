@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db.utils import OperationalError
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
@@ -374,7 +375,36 @@ def test_the_include_of_a_story_the_public_cannot_see_is_not_found(
 ):
     draft = make_article(status=Article.Status.DRAFT)
 
-    assert client.get(include_of(draft)).status_code == 404
+    answer = client.get(include_of(draft, "ru"))
+
+    # Empty: the edge puts the answer inside the page.
+    assert (answer.status_code, answer.content) == (404, b"")
+    assert "no-store" in answer["Cache-Control"]
+    assert not ArticleView.objects.exists()
+
+
+def test_the_include_is_empty_when_the_database_cannot_be_reached(
+    client, make_article, monkeypatch
+):
+    article = make_article(view_count=169)
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(view_counts, "count_view", unreachable)
+    answer = client.get(include_of(article))
+
+    assert (answer.status_code, answer.content) == (503, b"")
+    assert "no-store" in answer["Cache-Control"]
+
+
+@pytest.mark.parametrize("method", ["post", "delete"])
+def test_the_include_answers_only_reads(client, make_article, method):
+    article = make_article(view_count=169)
+
+    answer = getattr(client, method)(include_of(article))
+
+    assert answer.status_code == 405
     assert not ArticleView.objects.exists()
 
 
