@@ -138,6 +138,7 @@ def _counting_sql(alias):
             Article.objects.db_manager(alias).published(at=_NOW).filter(pk=_ARTICLE)
         )
         .annotate(seen=Exists(seen))
+        .order_by()
         .values_list("total_views", "seen")
     )
     sql, params = queryset.query.get_compiler(alias).as_sql()
