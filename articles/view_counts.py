@@ -159,8 +159,14 @@ def _count_and_seen(article_id, reader, *, now):
     replica that lags would forget a reader just counted, or show a count
     behind."""
     alias = router.db_for_write(ArticleView)
+    operations = connections[alias].ops
+    # An id the column cannot hold names no article (the ORM's own lookups
+    # answer nothing for it; the database would refuse it).
+    low, high = operations.integer_field_range(Article._meta.pk.get_internal_type())
+    if not low <= article_id <= high:
+        return None
     sql, params, slots = _counting_sql(alias)
-    adapt = connections[alias].ops.adapt_datetimefield_value
+    adapt = operations.adapt_datetimefield_value
     since = now - timedelta(seconds=settings.NEWSROOM_VIEW_DEDUP_SECONDS)
     values = {
         "article": article_id,

@@ -383,6 +383,13 @@ def test_the_include_of_a_story_the_public_cannot_see_is_not_found(
     assert not ArticleView.objects.exists()
 
 
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808"])
+def test_the_include_of_an_id_too_big_for_any_story_is_not_found(client, pk):
+    answer = client.get(f"/ru/views/{pk}/")
+
+    assert (answer.status_code, answer.content) == (404, b"")
+
+
 def test_the_include_is_empty_when_the_database_cannot_be_reached(
     client, make_article, monkeypatch
 ):
