@@ -525,6 +525,7 @@ def main():
     seeding = time.monotonic() - seeding
 
     open_django(env)
+    from django.conf import settings
     from django.db import connection
 
     from articles.models import Article
@@ -573,8 +574,10 @@ def main():
                 )
                 delays = measure_freshness(edge_port, editor, saves)
             finally:
-                # While the edge is up, so the purge of the old titles reaches it.
+                # While the edge is up, so the purge of the old titles reaches
+                # it (sent once the saves have settled).
                 editor.restore()
+                time.sleep(settings.NEWSROOM_CACHE_SETTLE_SECONDS + 1)
             server_commands = [
                 " ".join(gunicorn.command),
                 " ".join(varnish.command),

@@ -2,11 +2,12 @@
 make them stale.
 
 `purge(keys)` is called inside the transaction that changes content: it
-moves the keys' `changed_at` in the same commit, and once that commit is
-done it asks the edge cache (Varnish, or a CDN speaking the same PURGE) to
-drop every object tagged with them. A purge the edge did not confirm stays
-recorded (`SurrogateKey.awaiting_edge_purge()`) and the job worker sends it
-again until it succeeds.
+moves the keys' `changed_at` in the same commit, and once that commit has
+settled (NEWSROOM_CACHE_SETTLE_SECONDS) it asks the edge cache (Varnish, or
+a CDN speaking the same PURGE) to drop every object tagged with them. A
+purge the edge did not confirm stays recorded
+(`SurrogateKey.awaiting_edge_purge()`) and the job worker sends it again
+until it succeeds.
 
 Everything kept in Django's own cache (whole pages without an edge, costly
 values such as counts) is stored with the `changed_at` of its keys and used
@@ -14,6 +15,7 @@ only while those are unchanged, so a cache that lost purges (Redis down,
 or restarted from an old snapshot) can never serve stale content."""
 
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -22,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from .keys import ON_EVERY_PAGE, SITE
@@ -70,7 +72,32 @@ def changes_committed(keys, *, using):
         stamped["edge_purged_at"] = now
     SurrogateKey.objects.using(using).filter(key__in=keys).update(**stamped)
     if settings.NEWSROOM_EDGE_PURGE_URL:
+        purge_at_edge_once_settled(keys)
+
+
+def purge_at_edge_once_settled(keys):
+    """Purge the edge once pages rendered from then on count as `settled`.
+    Sooner, the edge would fetch each purged page again, be told not to keep
+    the answer, and fetch it again for the next reader: renders thrown away
+    while readers wait. Sent by a timer thread; if this process dies first,
+    the job worker sends it (`purge_pending_at_edge`)."""
+    delay = settings.NEWSROOM_CACHE_SETTLE_SECONDS
+    if delay <= 0:
         purge_at_edge(keys)
+        return
+    timer = threading.Timer(delay, _purge_at_edge_from_timer, args=(keys,))
+    timer.daemon = True
+    timer.start()
+
+
+def _purge_at_edge_from_timer(keys):
+    try:
+        purge_at_edge(keys)
+    except Exception:
+        # Still recorded as waiting: the job worker sends it again.
+        logger.exception("Edge purge of %s failed", " ".join(keys))
+    finally:
+        connections.close_all()  # this thread's own
 
 
 def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
@@ -168,12 +195,17 @@ def purge_at_edge(keys: Iterable[str]) -> bool:
 
 
 def purge_pending_at_edge(*, previous=None, batch: int = 200) -> int:
-    """Send the edge every purge it has not confirmed; return how many keys
-    are still waiting afterwards. Run by the job worker's clock."""
+    """Send the edge every purge it has not confirmed although its sender's
+    timer (`purge_at_edge_once_settled`) has had time to; return how many
+    keys are still waiting afterwards. Run by the job worker's clock."""
     if not settings.NEWSROOM_EDGE_PURGE_URL:
         return 0
+    overdue = timezone.now() - 2 * timedelta(
+        seconds=settings.NEWSROOM_CACHE_SETTLE_SECONDS
+    )
     keys = list(
         SurrogateKey.objects.awaiting_edge_purge()
+        .filter(changed_at__lte=overdue)
         .order_by("changed_at")
         .values_list("key", flat=True)[:batch]
     )

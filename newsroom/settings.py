@@ -406,6 +406,7 @@ NEWSROOM_SHARED_CACHE_SECONDS = env_int("NEWSROOM_SHARED_CACHE_SECONDS", 3600)
 # An answer rendered this close to a change of what it shows is not kept: it
 # may hold what the database said just before. Keys are stamped again once
 # their change commits, so this covers only the clocks of several machines.
+# The edge is purged once it has passed, so the pages it fetches are kept.
 NEWSROOM_CACHE_SETTLE_SECONDS = env_float("NEWSROOM_CACHE_SETTLE_SECONDS", 0.2)
 # Where purges by key are sent (the edge cache's address, e.g. Varnish's
 # http://127.0.0.1:8000/); empty when no edge cache stands in front.

@@ -5,8 +5,6 @@ from itertools import groupby
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import QueryDict
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -72,29 +70,17 @@ MONTH_NAMES = (
 
 def archive_month_counts():
     """Return [(year, month, count)] for every month with published news,
-    newest first: one grouped query, kept until the lists change, so a story
-    just published is counted at once. Months are calendar months in the site's
-    time zone (Europe/Minsk), like the archive addresses."""
+    newest first, kept until the lists change, so a story just published is
+    counted at once. Months are calendar months in the site's time zone
+    (Europe/Minsk), like the archive addresses."""
     return remember(
         "articles:archive-months",
         (keys.ARTICLE_LISTS,),
-        _count_months,
+        lambda: Article.objects.published().count_by_month(
+            timezone.get_default_timezone()
+        ),
         ARCHIVE_MONTHS_CACHE_SECONDS,
     )
-
-
-def _count_months():
-    rows = (
-        Article.objects.published()
-        .order_by()
-        .annotate(
-            month=TruncMonth("published_at", tzinfo=timezone.get_default_timezone())
-        )
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by("-month")
-    )
-    return [(row["month"].year, row["month"].month, row["n"]) for row in rows]
 
 
 @register.inclusion_tag("articles/_archive_months.html")

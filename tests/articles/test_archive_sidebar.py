@@ -1,5 +1,5 @@
 """The news archive in the sidebar of /news/ and the date archives: each year
-and month with how many stories it holds, from one grouped query, cached."""
+and month with how many stories it holds, from two queries, cached."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -79,11 +79,22 @@ def test_a_story_is_counted_in_its_minsk_month(client, make_article):
     assert months_shown(client.get("/news/")) == [("/news/2023/08/", "August", "1")]
 
 
-def test_the_counts_take_one_query_and_then_only_the_keys_check_while_cached(
+def test_months_follow_summer_time_in_the_sites_time_zone(settings, make_article):
+    settings.TIME_ZONE = "Europe/London"
+    # 23:30 UTC: already August in London's summer time, still December in
+    # its winter time.
+    make_article(published_at=datetime(2023, 7, 31, 23, 30, tzinfo=UTC))
+    make_article(published_at=datetime(2023, 12, 31, 23, 30, tzinfo=UTC))
+    make_article(published_at=datetime(2024, 3, 31, 0, 30, tzinfo=UTC))
+
+    assert archive_month_counts() == [(2024, 3, 1), (2023, 12, 1), (2023, 8, 1)]
+
+
+def test_the_counts_take_two_queries_and_then_only_the_keys_check_while_cached(
     stories, django_assert_num_queries
 ):
-    # The lists' surrogate key, then the grouped count.
-    with django_assert_num_queries(2):
+    # The lists' surrogate key, the first and last dates, the grouped count.
+    with django_assert_num_queries(3):
         first = archive_month_counts()
     with django_assert_num_queries(1):
         second = archive_month_counts()

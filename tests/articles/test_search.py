@@ -568,11 +568,11 @@ def test_search_needs_the_same_few_queries_however_many_articles(
     # As /news/: the ranked ids and their count (on PostgreSQL in their own
     # savepoint, which sets enable_seqscan off), the page with its
     # organizations and highlights, the form's organizations, the footer's
-    # office and its numbers, the archive sidebar's month counts and the
+    # office and its numbers, the archive sidebar's month counts (two) and the
     # site's name (then kept), the next scheduled change (two), and the
     # surrogate keys' checks (before the kept values, and of the page's own
     # when it is done).
     ranking = 2 + (3 if connection.vendor == "postgresql" else 0)
-    with django_assert_num_queries(10 + ranking):
+    with django_assert_num_queries(11 + ranking):
         response = client.get("/news/", {"q": "border"})
     assert len(titles(response)) == min(articles, 20)

@@ -492,10 +492,10 @@ def test_news_needs_the_same_few_queries_however_many_articles(
 
     # Count, the page of articles with their organizations, the form's
     # organizations, the footer's office and its numbers, and the archive
-    # sidebar's month counts and the site's name (then cached); the next
-    # scheduled change (two) and the surrogate keys' checks (before the kept
-    # values, and of the page's own when it is done).
-    with django_assert_num_queries(11):
+    # sidebar's month counts (two) and the site's name (then cached); the
+    # next scheduled change (two) and the surrogate keys' checks (before the
+    # kept values, and of the page's own when it is done).
+    with django_assert_num_queries(12):
         response = client.get("/news/")
     assert article_elements(response) == min(articles, 20)
 
@@ -515,7 +515,7 @@ def test_filtering_by_organization_adds_one_query_however_many_articles(
 
     # The one more query checks that the chosen organizations exist, and one
     # more the organizations' surrogate key.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get("/news/?organization=sco-rats&organization=belta")
     assert response.status_code == 200
     assert article_elements(response) == min(articles // 2, 20)

@@ -1,9 +1,11 @@
 import http.server
 import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from caching import services
@@ -60,6 +62,45 @@ def test_a_purge_reaches_the_edge_after_the_commit(
 
     assert edge.received == ["article-1 articles"]
     assert not SurrogateKey.objects.awaiting_edge_purge().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_edge_is_purged_once_the_change_has_settled(edge, settings):
+    """Sooner, the pages it fetched again would be rendered too close to the
+    change to be kept (see `settled`)."""
+    settings.NEWSROOM_CACHE_SETTLE_SECONDS = 0.3
+    with transaction.atomic():
+        services.purge(["article-1", "articles"])
+    committed = time.monotonic()
+
+    # The job worker leaves it to the timer meanwhile.
+    assert services.purge_pending_at_edge() == 2
+    assert edge.received == []
+    while not edge.received and time.monotonic() - committed < 5:
+        time.sleep(0.01)
+
+    assert time.monotonic() - committed >= 0.3
+    assert edge.received == ["article-1 articles"]
+    for _ in range(100):  # the timer records the edge's answer
+        if not SurrogateKey.objects.awaiting_edge_purge().exists():
+            break
+        time.sleep(0.01)
+    assert not SurrogateKey.objects.awaiting_edge_purge().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purge_whose_sender_died_is_sent_by_the_job_worker(edge, settings):
+    settings.NEWSROOM_CACHE_SETTLE_SECONDS = 0.2
+    # Stamped as if committed a while ago by a process that died before its
+    # timer fired.
+    a_while_ago = timezone.now() - timedelta(seconds=1)
+    SurrogateKey.objects.create(
+        key="article-1", changed_at=a_while_ago, edge_purged_at=services.NEVER
+    )
+
+    assert services.purge_pending_at_edge() == 0
+
+    assert edge.received == ["article-1"]
 
 
 def test_a_purge_the_edge_refused_waits_and_is_sent_again(
