@@ -106,6 +106,39 @@ def server_env(database_url, edge_port):
     }
 
 
+def create_database_if_missing(database_url):
+    """A PostgreSQL database named in DATABASE_URL that does not exist yet is
+    created (through the server's own `postgres` database), as SQLite creates
+    its file."""
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(database_url)
+    if "postgresql" not in config["ENGINE"]:
+        return
+    server = {
+        "host": config["HOST"] or None,
+        "port": config["PORT"] or None,
+        "user": config["USER"] or None,
+        "password": config["PASSWORD"] or None,
+    }
+    connection = psycopg2.connect(dbname="postgres", **server)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
+            )
+            if cursor.fetchone() is None:
+                log(f"creating the database {config['NAME']}")
+                cursor.execute(
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
+                )
+    finally:
+        connection.close()
+
+
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
@@ -518,6 +551,7 @@ def main():
     load_at_start = os.getloadavg()
 
     log(f"preparing {database_url.split('@')[-1]}")
+    create_database_if_missing(database_url)
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     seeding = time.monotonic()
