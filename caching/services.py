@@ -79,14 +79,15 @@ def purge_at_edge_once_settled(keys):
     """Purge the edge once pages rendered from then on count as `settled`.
     Sooner, the edge would fetch each purged page again, be told not to keep
     the answer, and fetch it again for the next reader: renders thrown away
-    while readers wait. Sent by a timer thread; if this process dies first,
-    the job worker sends it (`purge_pending_at_edge`)."""
+    while readers wait. Sent by a timer thread, which a process ending
+    normally (a management command, a recycled worker) waits for; if the
+    process is killed first, the job worker sends it (`purge_pending_at_edge`)."""
     delay = settings.NEWSROOM_CACHE_SETTLE_SECONDS
     if delay <= 0:
         purge_at_edge(keys)
         return
     timer = threading.Timer(delay, _purge_at_edge_from_timer, args=(keys,))
-    timer.daemon = True
+    timer.daemon = False
     timer.start()
 
 
