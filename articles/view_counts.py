@@ -184,11 +184,11 @@ def _count_and_seen(article_id, reader, *, now):
     return None if row is None else (row[0], bool(row[1]))
 
 
-def count_view(request, article_id: int) -> tuple[int, bool] | None:
+def count_view(request, article_id: int) -> int | None:
     """Count this reader's view of a public article, unless it is a
     crawler's or the reader was counted within the dedup window. Return the
-    number to show, this view included, and whether this view was counted;
-    None when the public cannot see the article."""
+    number to show, this view included; None when the public cannot see the
+    article."""
     now = timezone.now()
     reader = reader_of(request)
     found = _count_and_seen(article_id, reader, now=now)
@@ -196,9 +196,9 @@ def count_view(request, article_id: int) -> tuple[int, bool] | None:
         return None
     total, seen = found
     if seen or is_crawler(request.headers.get("User-Agent", "")):
-        return total, False
+        return total
     primary(ArticleView).create(article_id=article_id, reader=reader, viewed_at=now)
-    return total + 1, True
+    return total + 1
 
 
 def total_views(article_id: int) -> int | None:

@@ -320,10 +320,9 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
         count_at_edge = is_public and counts_at_edge(request)
         view_count = article.view_count
         if is_public and not count_at_edge and request.method == "GET":
-            view_count, _counted = view_counts.count_view(request, article.pk) or (
-                view_count,
-                False,
-            )
+            total = view_counts.count_view(request, article.pk)
+            if total is not None:
+                view_count = total
         context = self.get_context_data(
             object=article,
             is_preview=not is_public,
@@ -377,7 +376,7 @@ def view_count(request, pk):
     """The edge's include on an article page: counts this reader's view and
     answers the "N views" text. Never cached, so every reading counts."""
     if request.method == "GET":
-        total, _counted = view_counts.count_view(request, pk) or (None, False)
+        total = view_counts.count_view(request, pk)
     else:
         total = view_counts.total_views(pk)
     if total is None:
