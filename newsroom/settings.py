@@ -104,6 +104,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The edge's view-count include, asked on every article reading: answered
+    # before everything else, none of which it needs.
+    "articles.middleware.ViewCountIncludeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # ETag from the final page, and 304 to a reader whose copy is current.
@@ -114,8 +117,6 @@ MIDDLEWARE = [
     "caching.middleware.SharedCacheMiddleware",
     # Turns a database outage met by a view into the friendly 503 page.
     "monitoring.middleware.DatabaseUnavailableMiddleware",
-    # The edge's view-count include, answered without the middleware below.
-    "articles.middleware.ViewCountIncludeMiddleware",
     # Sends anonymous readers' reads to DATABASE_REPLICA_URL when it is set.
     "monitoring.replica.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

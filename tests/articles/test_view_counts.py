@@ -385,6 +385,33 @@ def test_the_include_of_a_story_the_public_cannot_see_is_not_found(
     assert not ArticleView.objects.exists()
 
 
+@pytest.mark.parametrize("language", ["be", "ru"])
+def test_the_include_is_answered_at_each_languages_address(
+    client, make_article, language
+):
+    article = make_article(view_count=21)
+
+    answer = client.get(include_of(article, language))
+
+    with translation.override(language):
+        assert answer.content.decode() == view_counts.view_count_label(22)
+    assert ArticleView.objects.count() == 1
+
+
+@pytest.mark.parametrize("prefix", ["/en", "/xx", "/ru/ru", "/news"])
+def test_an_address_that_only_looks_like_the_include_counts_nothing(
+    client, make_article, prefix
+):
+    article = make_article(view_count=169)
+
+    answer = client.get(f"{prefix}/views/{article.pk}/")
+
+    # The site's own not-found page, not the include's empty answer.
+    assert answer.status_code == 404
+    assert b"<html" in answer.content
+    assert not ArticleView.objects.exists()
+
+
 @pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808"])
 def test_the_include_of_an_id_too_big_for_any_story_is_not_found(client, pk):
     answer = client.get(f"/ru/views/{pk}/")
