@@ -17,6 +17,7 @@ still waiting, read in one query, so it is never behind."""
 import functools
 import hashlib
 import re
+import weakref
 from datetime import UTC, datetime, timedelta
 
 from crawleruseragents import CRAWLER_USER_AGENTS_DATA
@@ -165,7 +166,6 @@ def _count_and_seen(article_id, reader, *, now):
     low, high = operations.integer_field_range(Article._meta.pk.get_internal_type())
     if not low <= article_id <= high:
         return None
-    sql, params, slots = _counting_sql(alias)
     adapt = operations.adapt_datetimefield_value
     since = now - timedelta(seconds=settings.NEWSROOM_VIEW_DEDUP_SECONDS)
     values = {
@@ -174,14 +174,51 @@ def _count_and_seen(article_id, reader, *, now):
         "now": adapt(now),
         "since": adapt(since),
     }
-    arguments = [
-        values[slot] if slot else param
-        for param, slot in zip(params, slots, strict=True)
-    ]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, arguments)
-        row = cursor.fetchone()
+    row = _run_counting(connections[alias], values)
     return None if row is None else (row[0], bool(row[1]))
+
+
+# The counting query's name on a PostgreSQL connection, and the connections
+# (the driver's own, which a reconnection replaces) where it is prepared.
+PREPARED_COUNTING = "newsroom_count_views"
+_prepared_on = weakref.WeakSet()
+
+
+def _run_counting(connection, values):
+    """The counting query's row for `values`. PostgreSQL plans a query anew
+    each time it is sent, which for this one costs more than running it, so
+    there it is prepared once per connection and then executed by name;
+    SQLite's driver keeps its statements prepared itself."""
+    sql, params, slots = _counting_sql(connection.alias)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(
+                sql,
+                [
+                    values[slot] if slot else param
+                    for param, slot in zip(params, slots, strict=True)
+                ],
+            )
+            return cursor.fetchone()
+        from psycopg2.extensions import AsIs
+
+        numbers = {}
+        # The fixed parameters written in; each variable one becomes $n.
+        written = [
+            param
+            if slot is None
+            else AsIs(f"${numbers.setdefault(slot, len(numbers) + 1)}")
+            for param, slot in zip(params, slots, strict=True)
+        ]
+        if connection.connection not in _prepared_on:
+            statement = connection.ops.compose_sql(sql, written)
+            cursor.execute(f"PREPARE {PREPARED_COUNTING} AS {statement}")
+            _prepared_on.add(connection.connection)
+        cursor.execute(
+            f"EXECUTE {PREPARED_COUNTING}({', '.join(['%s'] * len(numbers))})",
+            [values[slot] for slot in numbers],
+        )
+        return cursor.fetchone()
 
 
 def count_view(request, article_id: int) -> int | None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.utils import OperationalError
 from django.test import RequestFactory
 from django.utils import timezone, translation
@@ -270,6 +271,17 @@ def test_views_are_counted_while_the_cache_is_unreachable(settings, make_article
 
     assert record(reader(), article.pk)
     assert view_counts.total_views(article.pk) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_views_are_counted_on_a_new_database_connection(make_article):
+    article = make_article(view_count=0)
+    assert record(reader(), article.pk)
+
+    connection.close()  # as when the database restarts or the connection ages out
+
+    assert record(reader(ip="198.51.100.4"), article.pk)
+    assert view_counts.total_views(article.pk) == 2
 
 
 # --- The article page without an edge ------------------------------------------------
