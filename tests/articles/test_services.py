@@ -1,3 +1,4 @@
+from articles import services
 from articles.models import Article
 from articles.services import articles_add_views
 
@@ -64,3 +65,16 @@ def test_it_leaves_the_updated_time_alone(make_article):
 
     article.refresh_from_db()
     assert article.updated_at == updated_at
+
+
+def test_it_adds_to_more_articles_than_one_statement_takes(make_article, monkeypatch):
+    monkeypatch.setattr(services, "ADD_VIEWS_CHUNK", 2)
+    articles = [make_article(view_count=10) for _ in range(5)]
+    views = {article.pk: n for n, article in enumerate(articles, start=1)}
+    views[articles[4].pk] = 1  # the same number as the first: one statement
+
+    added = articles_add_views(views=views)
+
+    assert added == 1 + 2 + 3 + 4 + 1
+    stored = dict(Article.objects.filter(pk__in=views).values_list("pk", "view_count"))
+    assert stored == {pk: 10 + n for pk, n in views.items()}
