@@ -26,7 +26,9 @@ def articles_add_views(*, views: Mapping[int, int]) -> int:
     count. Articles given the same number are updated by one statement, not
     one each: on SQLite the transaction holds the only write lock, which
     every reader's counted view waits for. Where rows can be locked, they
-    are locked in id order first, so two flushes cannot deadlock."""
+    are locked in id order first, so two flushes cannot deadlock; the lock
+    is the one UPDATE takes (no key), so readers' counted views, whose rows
+    refer to these, do not wait for it."""
     ids_by_count = defaultdict(list)
     for article_id, count in views.items():
         if count > 0:
@@ -36,7 +38,7 @@ def articles_add_views(*, views: Mapping[int, int]) -> int:
     with transaction.atomic(using=articles.db):
         for chunk in _chunks(sorted(views) if _locks_rows(articles.db) else ()):
             list(
-                articles.select_for_update()
+                articles.select_for_update(no_key=True)
                 .filter(pk__in=chunk)
                 .order_by("pk")
                 .values_list("pk", flat=True)

@@ -13,11 +13,12 @@ import threading
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from articles import view_counts
 from articles.models import Article
+from articles.services import articles_add_views
 from tests.articles.test_admin import ADD_URL, article_data, change_url
 
 from .public_pages import ROOT
@@ -72,6 +73,44 @@ def reader_client(i):
     """Reader i: a client from an address of its own (readers are told apart
     by address and browser)."""
     return Client(REMOTE_ADDR=f"10.0.{i // 250}.{i % 250 + 1}")
+
+
+@postgres_only
+def test_a_reader_is_counted_while_a_flush_adds_to_the_same_story(make_article):
+    story = make_article(view_count=169)
+    flushing, finish = threading.Event(), threading.Event()
+
+    def flush_left_open():
+        try:
+            with transaction.atomic():
+                articles_add_views(views={story.pk: 1})
+                flushing.set()
+                finish.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def read():
+        try:
+            reader_client(1).get(f"/views/{story.pk}/")
+        finally:
+            connection.close()
+
+    flush = threading.Thread(target=flush_left_open)
+    flush.start()
+    try:
+        assert flushing.wait(timeout=30)
+        reader = threading.Thread(target=read)
+        reader.start()
+        # The view's row refers to the story the flush has locked; it must
+        # not wait for the flush to end.
+        reader.join(timeout=10)
+        counted_during_flush = not reader.is_alive()
+    finally:
+        finish.set()
+        flush.join(timeout=30)
+        reader.join(timeout=30)
+    assert counted_during_flush
+    assert views_counted(story) == 171
 
 
 @postgres_only
