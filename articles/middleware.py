@@ -65,8 +65,10 @@ class ViewCountIncludeMiddleware:
             with translation.override(language):
                 example = reverse("articles:views", kwargs={"pk": 1})
             prefix, suffix = example.rsplit("/1/", 1)
+            # Ids no longer than any database's: longer digit strings go on
+            # to the URLconf (a not-found page), never to int().
             pattern = re.compile(
-                rf"{re.escape(prefix)}/(?P<pk>[0-9]+)/{re.escape(suffix)}\Z"
+                rf"{re.escape(prefix)}/(?P<pk>[0-9]{{1,30}})/{re.escape(suffix)}\Z"
             )
             found.append((pattern, language))
         return found

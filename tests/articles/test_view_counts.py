@@ -412,6 +412,13 @@ def test_the_include_is_answered_at_each_languages_address(
     assert ArticleView.objects.count() == 1
 
 
+def test_an_include_address_with_thousands_of_digits_is_not_found(client, db):
+    answer = client.get(f"/views/{'9' * 5000}/")
+
+    assert answer.status_code == 404
+    assert not ArticleView.objects.exists()
+
+
 @pytest.mark.parametrize("prefix", ["/en", "/xx", "/ru/ru", "/news"])
 def test_an_address_that_only_looks_like_the_include_counts_nothing(
     client, make_article, prefix
