@@ -36,13 +36,15 @@ def articles_add_views(*, views: Mapping[int, int]) -> int:
     articles = Article.objects.using(router.db_for_write(Article))
     added = 0
     with transaction.atomic(using=articles.db):
-        for chunk in _chunks(sorted(views) if _locks_rows(articles.db) else ()):
-            list(
-                articles.select_for_update(no_key=True)
-                .filter(pk__in=chunk)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+        if connections[articles.db].features.has_select_for_update:
+            counted = sorted(pk for ids in ids_by_count.values() for pk in ids)
+            for chunk in _chunks(counted):
+                list(
+                    articles.select_for_update(no_key=True)
+                    .filter(pk__in=chunk)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
         for count, ids in sorted(ids_by_count.items()):
             for chunk in _chunks(ids):
                 updated = articles.filter(pk__in=chunk).update(
@@ -50,10 +52,6 @@ def articles_add_views(*, views: Mapping[int, int]) -> int:
                 )
                 added += count * updated
     return added
-
-
-def _locks_rows(alias):
-    return connections[alias].features.has_select_for_update
 
 
 def _chunks(items):
