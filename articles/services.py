@@ -251,5 +251,9 @@ def _save_edit(article: Article, *, by: AbstractBaseUser | None) -> None:
         article._history_user = by
         if article.pk is None:
             article.created_by = by
-    article.full_clean()
+    # A new story's slug is kept free by save() itself, which moves on to the
+    # next one when another story saved at the same moment took it (two
+    # editors, one title): checking it here first would refuse the second.
+    article.full_clean(validate_unique=False)
+    article.validate_unique(exclude=["slug"] if article._state.adding else None)
     article.save()

@@ -1,6 +1,8 @@
+from django.utils import timezone
+
 from articles import services
 from articles.models import Article
-from articles.services import articles_add_views
+from articles.services import article_publish, articles_add_views
 
 
 def test_it_adds_each_articles_views_to_its_stored_count(make_article):
@@ -78,3 +80,26 @@ def test_it_adds_to_more_articles_than_one_statement_takes(make_article, monkeyp
     assert added == 1 + 2 + 3 + 4 + 1
     stored = dict(Article.objects.filter(pk__in=views).values_list("pk", "view_count"))
     assert stored == {pk: 10 + n for pk, n in views.items()}
+
+
+def test_publishing_a_new_story_whose_slug_was_just_taken_moves_to_the_next(
+    make_article, organization, editor
+):
+    # The editor's form found the slug free; another editor's story with the
+    # same title was saved before this one reached the database.
+    make_article(title="Council meets in Almaty", slug="council-meets-in-almaty")
+    story = Article(
+        title="Council meets in Almaty",
+        slug="council-meets-in-almaty",
+        body="<p>The Council met.</p>",
+        organization=organization,
+        published_at=timezone.now(),
+    )
+
+    article_publish(article=story, at=None, by=editor)
+
+    story.refresh_from_db()
+    assert (story.slug, story.status) == (
+        "council-meets-in-almaty-2",
+        Article.Status.PUBLISHED,
+    )
