@@ -106,35 +106,63 @@ def server_env(database_url, edge_port):
     }
 
 
+def _postgresql(database_url, dbname=None):
+    """An autocommit psycopg2 connection to the PostgreSQL database named in
+    `database_url` (or to `dbname` on the same server); None for SQLite."""
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(database_url)
+    if "postgresql" not in config["ENGINE"]:
+        return None
+    connection = psycopg2.connect(
+        dbname=dbname or config["NAME"],
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+    )
+    connection.autocommit = True
+    return connection
+
+
 def create_database_if_missing(database_url):
     """A PostgreSQL database named in DATABASE_URL that does not exist yet is
     created (through the server's own `postgres` database), as SQLite creates
     its file."""
     import dj_database_url
-    import psycopg2
     from psycopg2 import sql
 
-    config = dj_database_url.parse(database_url)
-    if "postgresql" not in config["ENGINE"]:
+    connection = _postgresql(database_url, dbname="postgres")
+    if connection is None:
         return
-    server = {
-        "host": config["HOST"] or None,
-        "port": config["PORT"] or None,
-        "user": config["USER"] or None,
-        "password": config["PASSWORD"] or None,
-    }
-    connection = psycopg2.connect(dbname="postgres", **server)
-    connection.autocommit = True
+    name = dj_database_url.parse(database_url)["NAME"]
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-            )
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                log(f"creating the database {config['NAME']}")
+                log(f"creating the database {name}")
                 cursor.execute(
-                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"]))
+                    sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
                 )
+    finally:
+        connection.close()
+
+
+def vacuum(database_url):
+    """PostgreSQL: VACUUM ANALYZE the bench database before measuring, and
+    return the server's autovacuum setting (None for SQLite). Every run
+    leaves dead rows behind (views counted and flushed, titles saved and
+    restored), which autovacuum clears on a production server; where it is
+    off, they would slow each run more than the last."""
+    connection = _postgresql(database_url)
+    if connection is None:
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("SHOW autovacuum")
+            return cursor.fetchone()[0]
     finally:
         connection.close()
 
@@ -557,6 +585,7 @@ def main():
     seeding = time.monotonic()
     manage(env, "seed_bench", "--articles", str(articles))
     seeding = time.monotonic() - seeding
+    autovacuum = vacuum(database_url)
 
     open_django(env)
     from django.conf import settings
@@ -633,6 +662,13 @@ def main():
         "database": database_url.split("@")[-1],
         "articles": counts,
         "seed_bench": f"{seeding:.0f}s (it skips when enough bench articles exist)",
+        **(
+            {}
+            if autovacuum is None
+            else {
+                "upkeep": f"VACUUM ANALYZE before measuring (autovacuum: {autovacuum})"
+            }
+        ),
         "cache": "Redis (REDIS_URL)" if env.get("REDIS_URL") else "local memory",
         "edge": f"Varnish {_version(['varnishd', '-V'])}, VCL `edge/default.vcl`",
         "static files": f"nginx {_version(['nginx', '-v'])}",

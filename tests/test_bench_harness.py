@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 
 from bench import report, run
 from bench.ceiling import ceiling_page
@@ -425,3 +426,24 @@ def test_worker_timeouts_and_server_errors_in_the_log_are_problems():
         "1 500 responses logged",
     ]
     assert report.server_log_problems(report.server_log_summary("Not Found: /x")) == []
+
+
+# --- The database's upkeep ---------------------------------------------------------
+
+
+def test_the_bench_leaves_a_sqlite_database_as_it_is(tmp_path):
+    assert run.vacuum(f"sqlite:///{tmp_path / 'bench.sqlite3'}") is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs PostgreSQL (DATABASE_URL)"
+)
+@pytest.mark.django_db
+def test_the_bench_vacuums_a_postgresql_database_and_reports_autovacuum():
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
+    )
+
+    assert run.vacuum(url) in {"on", "off"}
