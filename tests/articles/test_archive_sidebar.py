@@ -90,6 +90,21 @@ def test_months_follow_summer_time_in_the_sites_time_zone(settings, make_article
     assert archive_month_counts() == [(2024, 3, 1), (2023, 12, 1), (2023, 8, 1)]
 
 
+def test_a_story_dated_centuries_back_is_counted_without_a_query_that_grows(
+    make_article, django_assert_max_num_queries
+):
+    # A year typed wrong (1023 for 2023): the halving would need a branch for
+    # each of the 12,000 months between; the database groups by month instead.
+    make_article(published_at=datetime(1023, 7, 6, 12, tzinfo=MINSK))
+    make_article(published_at=datetime(2023, 7, 6, 12, tzinfo=MINSK))
+
+    with django_assert_max_num_queries(3) as queries:
+        counts = archive_month_counts()
+
+    assert counts == [(2023, 7, 1), (1023, 7, 1)]
+    assert max(len(query["sql"]) for query in queries.captured_queries) < 5_000
+
+
 def test_the_counts_take_two_queries_and_then_only_the_keys_check_while_cached(
     stories, django_assert_num_queries
 ):
