@@ -98,7 +98,7 @@ class ArticleViewSetMixin:
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return Article.objects.published().for_api()
+        return Article.objects.published().whole()
 
     def filter_queryset(self, queryset):
         # A story's own address ignores the list's filters.

@@ -138,9 +138,11 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()
         )
 
-    def for_api(self):
-        """Whole stories with their organization, for the read API (/api/):
-        everything but the search vectors, which are the database's."""
+    def whole(self):
+        """Whole stories with their organization, for a story's page and the
+        read API: everything but the search vectors, which are the
+        database's (on PostgreSQL as large as the body, and parsed on
+        every read)."""
         return self.select_related("organization").defer(
             "search_vector", "search_rank_vector"
         )

@@ -272,7 +272,7 @@ class ArticleDetailView(SharedCacheMixin, DetailView):
             articles = Article.objects.visible_to(self.request.user)
         else:
             articles = Article.objects.published()
-        return articles.select_related("organization")
+        return articles.whole()
 
     def get_url_date(self):
         try:

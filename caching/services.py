@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -34,9 +35,20 @@ logger = logging.getLogger(__name__)
 
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
-# The stamps one request has read: the values it keeps and the pieces of its
-# page are checked against them once, not once each. Set by the middleware.
-_read_in_request: ContextVar[dict | None] = ContextVar("stamps_read", default=None)
+
+@dataclass
+class _ReadInRequest:
+    """What one request has read: each key's stamp, and each value
+    `remember` returned, so a page that shows a value in several places (the
+    site's name) checks it once, not once each. Set by the middleware."""
+
+    stamps: dict[str, str] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
+
+
+_read_in_request: ContextVar[_ReadInRequest | None] = ContextVar(
+    "read_in_request", default=None
+)
 
 
 def purge(keys: Iterable[str]) -> None:
@@ -105,7 +117,8 @@ def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
     """Each key's last change, as text; "" for a key that never changed.
     Within a request, a key is read once unless `fresh`."""
     keys = sorted(set(keys))
-    read = _read_in_request.get()
+    in_request = _read_in_request.get()
+    read = None if in_request is None else in_request.stamps
     known = {} if read is None or fresh else read
     missing = [key for key in keys if key not in known]
     if missing:
@@ -129,8 +142,9 @@ def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
 
 
 def stamps_read_once_per_request():
-    """Start a request's memo of stamps; returns the token to end it."""
-    return _read_in_request.set({})
+    """Start a request's memo of stamps and values; returns the token to end
+    it."""
+    return _read_in_request.set(_ReadInRequest())
 
 
 def forget_stamps_read(token):
@@ -151,16 +165,20 @@ def remember(name: str, keys: Iterable[str], compute: Callable, timeout: int):
 
     The stamps are read before computing: a change committed meanwhile
     moves them, so a value that may predate it is computed again next time."""
+    in_request = _read_in_request.get()
+    if in_request is not None and name in in_request.values:
+        return in_request.values[name]
     cache_key = f"value:{name}"
     # SITE moves when the whole site's content is replaced (a restored backup).
     current = stamps({*keys, SITE})
     kept = cache.get(cache_key)
-    if kept is not None:
-        value, kept_stamps = kept
-        if kept_stamps == current:
-            return value
-    value = compute()
-    cache.set(cache_key, (value, current), timeout)
+    if kept is not None and kept[1] == current:
+        value = kept[0]
+    else:
+        value = compute()
+        cache.set(cache_key, (value, current), timeout)
+    if in_request is not None:
+        in_request.values[name] = value
     return value
 
 

@@ -153,6 +153,27 @@ def test_a_remembered_value_is_computed_once_until_its_key_changes(db):
     assert (first, again, still, after) == (1, 1, 1, 2)
 
 
+def test_a_request_checks_a_remembered_value_once(db, monkeypatch):
+    """A page showing one value in several places (the site's name in the
+    title, header, footer and share tags) reads it from the cache once."""
+    services.remember("answer", ["articles"], lambda: "kept", 60)
+    reads = []
+    read = cache.get
+    monkeypatch.setattr(cache, "get", lambda key: reads.append(key) or read(key))
+
+    token = services.stamps_read_once_per_request()
+    try:
+        shown = [
+            services.remember("answer", ["articles"], lambda: "new", 60)
+            for _place in range(3)
+        ]
+    finally:
+        services.forget_stamps_read(token)
+
+    assert shown == ["kept", "kept", "kept"]
+    assert reads == ["value:answer"]
+
+
 def test_a_value_computed_while_its_key_changes_is_computed_again(db):
     def compute_during_a_change():
         services.purge(["articles"])
