@@ -269,3 +269,22 @@ def test_other_pages_show_the_primary_office_in_their_footer(client, postavy):
     assertContains(
         response, '<a href="tel:+375215531014">8 (02155) 3-10-14</a>', html=True
     )
+
+
+def test_the_header_and_footer_kept_for_every_page_change_with_the_office_and_name(
+    client, postavy, make_masthead
+):
+    """Django's cache keeps the header and footer once for all pages; a page
+    never shown before, rendered after a change, shows the change."""
+    masthead = make_masthead()
+    assertContains(client.get(reverse("gallery:list")), "Postavy Herald")
+
+    postavy.name = "Postavy District Office"
+    postavy.save()
+    masthead.name_en = "Postavy Courier"
+    masthead.save()
+
+    response = client.get(reverse("articles:organization-list"))
+    assertContains(response, "Postavy District Office")
+    assertContains(response, '<a class="site-name" href="/">Postavy Courier</a>')
+    assertNotContains(response, "Postavy Herald")
