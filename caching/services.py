@@ -127,18 +127,40 @@ def stamps(keys: Iterable[str], *, fresh=False) -> dict[str, str]:
             # The site's name and the office (masthead, contacts) are kept
             # under these and shown on every page.
             asked.update(key for key in ON_EVERY_PAGE if key not in read)
-        changed = dict(
-            SurrogateKey.objects.filter(key__in=asked)
-            .order_by()
-            .values_list("key", "changed_at")
-        )
-        found = {
-            key: changed[key].isoformat() if key in changed else "" for key in asked
-        }
+        changed = _changed_at(asked)
+        found = {key: changed.get(key, "") for key in asked}
         if read is not None:
             read.update(found)
         known = {**known, **found}
     return {key: known[key] for key in keys}
+
+
+def _changed_at(keys) -> dict[str, str]:
+    """{key: its last change as ISO 8601 text} for those of `keys` that ever
+    changed. Every page asks this, and the ORM takes several times longer
+    to build the query than the database takes to answer it, so it is
+    written here."""
+    using = router.db_for_read(SurrogateKey)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('key')}, {quote('changed_at')}"
+            f" FROM {quote(SurrogateKey._meta.db_table)}"
+            f" WHERE {quote('key')} IN ({placeholders})",
+            list(keys),
+        )
+        return {key: _as_utc_text(changed_at) for key, changed_at in cursor}
+
+
+def _as_utc_text(moment) -> str:
+    # SQLite answers its stored text, naive and in UTC; PostgreSQL a datetime.
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
 
 
 def stamps_read_once_per_request():

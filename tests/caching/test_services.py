@@ -1,7 +1,7 @@
 import http.server
 import threading
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -134,6 +134,16 @@ def test_without_an_edge_nothing_waits(db, settings):
 
     assert services.purge_pending_at_edge() == 0
     assert not SurrogateKey.objects.awaiting_edge_purge().exists()
+
+
+def test_a_keys_stamp_is_its_last_change_in_utc(db):
+    services.purge(["articles"])
+    changed_at = SurrogateKey.objects.get(key="articles").changed_at
+
+    assert services.stamps(["articles", "never-changed"]) == {
+        "articles": changed_at.astimezone(UTC).isoformat(),
+        "never-changed": "",
+    }
 
 
 def test_a_remembered_value_is_computed_once_until_its_key_changes(db):
