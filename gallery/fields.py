@@ -17,6 +17,9 @@ from django.db import models, transaction
 from django.db.models.fields.files import ImageFieldFile
 from django.db.models.signals import post_delete
 
+from caching import keys
+from caching.services import purge
+
 from . import images
 
 
@@ -77,6 +80,7 @@ class ResponsiveImageField(models.ImageField):
             record = {}
         setattr(instance, self.renditions_field, record)
         if previous and previous[0] and previous[0] != name:
+            _purge_pages_showing(previous[0])
             self._delete_after_commit(instance, previous[0], previous[1], keep=record)
         return file
 
@@ -95,6 +99,7 @@ class ResponsiveImageField(models.ImageField):
     def _row_deleted(self, sender, instance, using, **kwargs):
         file = getattr(instance, self.attname)
         if file:
+            _purge_pages_showing(file.name)
             self._delete_after_commit(
                 instance, file.name, file.renditions_record, using=using
             )
@@ -116,3 +121,10 @@ class ResponsiveImageField(models.ImageField):
                 images.delete_renditions(self.storage, sorted(doomed))
 
         transaction.on_commit(delete, using=using)
+
+
+def _purge_pages_showing(name):
+    """Story bodies show a library image by its master's address, as the
+    renditions its row records (gallery.body_images): once the row no longer
+    shows that master, and its renditions are deleted, those pages change."""
+    purge({keys.image(name)})

@@ -15,6 +15,8 @@ from django.urls import reverse
 from PIL import Image
 from pytest_django.asserts import assertContains, assertNotContains
 
+from caching import keys
+from caching.services import stamps
 from gallery.images import rendition_name
 from gallery.models import Photo
 
@@ -463,3 +465,27 @@ def test_restoring_a_photos_first_revision_shows_its_first_image_again(
     assert photo.image.name == first_name
     assert sorted({width for _, width in files(photo.renditions)}) == [320, 640, 700]
     assert set(files(photo.renditions).values()) <= on_disk(settings)
+
+
+def test_replacing_or_deleting_a_photo_purges_the_stories_showing_it(
+    make_photo, make_article, client
+):
+    """A story's body shows a library photo by its master's address, as the
+    renditions deleted with that master: its page must be rendered again."""
+    photo = make_photo(image=upload((700, 350), name="old.png"))
+    article = make_article(body=f'<p>The dam.</p><img src="{photo.image.url}" alt="">')
+    shown = keys.image(photo.image.name)
+    page = client.get(article.get_absolute_url(), HTTP_SURROGATE_CAPABILITY="ESI/1.0")
+    assert shown in page["Surrogate-Key"].split()
+    stamp = stamps([shown], fresh=True)
+
+    photo.image = upload((400, 200), name="new.png")
+    photo.save()
+
+    assert stamps([shown], fresh=True) != stamp
+    shown = keys.image(photo.image.name)
+    stamp = stamps([shown], fresh=True)
+
+    photo.delete()
+
+    assert stamps([shown], fresh=True) != stamp
