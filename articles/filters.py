@@ -181,6 +181,12 @@ class ArticleFilter(django_filters.FilterSet):
             data = self._without_empty_values(data)
         super().__init__(data, queryset=queryset, **kwargs)
 
+    @property
+    def is_blank(self):
+        """True when the reader chose no filter (the query's empty values
+        are dropped): the form then shows no value and no error."""
+        return not any(name in (self.data or {}) for name in self.filters)
+
     def cache_key(self):
         """A short name for what the valid filters select, the same however
         the reader spelled or ordered them: for caching counts and pages."""

@@ -192,3 +192,14 @@ def test_a_lone_month_has_no_archive_navigation(client, make_article):
     make_article(published_at=datetime(2023, 7, 6, 12, tzinfo=MINSK))
 
     assert archive_nav(client.get("/news/2023/07/")) == []
+
+
+def test_a_new_story_is_counted_beside_a_list_never_shown_before(
+    client, stories, make_article
+):
+    """The sidebar is kept once for every list, until the lists change."""
+    assert ("/news/2023/05/", "May", "1") in months_shown(client.get("/news/"))
+
+    make_article(published_at=datetime(2023, 5, 2, tzinfo=MINSK))
+
+    assert ("/news/2023/05/", "May", "2") in months_shown(client.get("/news/2023/"))

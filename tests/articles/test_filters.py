@@ -242,3 +242,32 @@ def test_a_date_picker_shows_the_date_the_reader_chose():
     form = ArticleFilter(QueryDict("date_from=2023-07-06")).form
 
     assert 'value="2023-07-06"' in str(form["date_from"])
+
+
+# --- The form on the page --------------------------------------------------------
+
+
+def test_the_form_offers_a_renamed_organization_on_a_list_never_shown_before(
+    client, make_article, organization
+):
+    """The form with nothing chosen is kept once for each list, until the
+    organizations change."""
+    make_article(published_at=minsk(2023, 7, 6, 12))
+    client.get("/news/")
+
+    organization.name = "Renamed Agency"
+    organization.save()
+
+    assert "Renamed Agency" in client.get("/news/2023/").content.decode()
+
+
+def test_the_form_shows_what_the_reader_chose_and_then_nothing_again(
+    client, make_article, organization
+):
+    make_article(published_at=minsk(2023, 7, 6, 12))
+    chosen = f'value="{organization.slug}" id="id_organization_0" checked'
+
+    assert chosen not in client.get("/news/").content.decode()
+    filtered = client.get(f"/news/?organization={organization.slug}")
+    assert chosen in filtered.content.decode()
+    assert chosen not in client.get("/news/?organization=").content.decode()

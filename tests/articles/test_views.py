@@ -494,8 +494,8 @@ def test_news_needs_the_same_few_queries_however_many_articles(
     # organizations, the footer's office and its numbers, and the archive
     # sidebar's month counts (two) and the site's name (then cached); the
     # next scheduled change (two) and the surrogate keys' checks (before the
-    # kept values, and of the page's own when it is done).
-    with django_assert_num_queries(12):
+    # kept values, for the kept form, and of the page's own when it is done).
+    with django_assert_num_queries(13):
         response = client.get("/news/")
     assert article_elements(response) == min(articles, 20)
 
