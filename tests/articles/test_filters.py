@@ -250,8 +250,8 @@ def test_a_date_picker_shows_the_date_the_reader_chose():
 def test_the_form_offers_a_renamed_organization_on_a_list_never_shown_before(
     client, make_article, organization
 ):
-    """The form with nothing chosen is kept once for each list, until the
-    organizations change."""
+    """The form's fields with nothing chosen are kept once for every list,
+    until the organizations change."""
     make_article(published_at=minsk(2023, 7, 6, 12))
     client.get("/news/")
 

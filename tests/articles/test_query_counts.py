@@ -28,8 +28,8 @@ RANKING = 2 + (3 if connection.vendor == "postgresql" else 0)
 # numbers, kept until they are saved. Each request then checks those values'
 # surrogate keys once, the name's and the office's among them (and the page's
 # own when it is done). A list page also reads its stories, and the form's
-# organizations when a filter is chosen; the form without one is kept until
-# the organizations change, and their key is read apart. A page found from
+# organizations when a filter is chosen; the form's fields without one are
+# kept until the organizations change, and their key is read apart. A page found from
 # an anchor reads its stories' organizations apart (NewestFirstPaginator). A
 # filter by organization checks its slug against the organizations kept until
 # one changes; the organization page reads its row every time.
