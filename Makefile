@@ -54,13 +54,15 @@ run: install messages $(ENV_FILE)
 # The production path on this machine: debug off, hashed and compressed static
 # files served by whitenoise, then edge/serve.py runs, until Ctrl-C stops them
 # all: Varnish (edge/default.vcl) on $(HOST):$(PORT) in front of gunicorn
-# (gunicorn.conf.py) on 127.0.0.1:$(BACKEND_PORT) (PORT + 1 unless set), and
-# the job worker. EDGE=0 serves through gunicorn alone on $(HOST):$(PORT).
+# (gunicorn.conf.py) on 127.0.0.1:$(BACKEND_PORT) (PORT + 1 unless set) and
+# a second gunicorn for the view-count includes on 127.0.0.1:$(COUNTING_PORT)
+# (BACKEND_PORT + 1 unless set), and the job worker. EDGE=0 serves through gunicorn alone on $(HOST):$(PORT).
 # DEMO=0 skips the demo content; a secret key is generated for the run unless
 # one is set.
 DEMO ?= 1
 EDGE ?= 1
 BACKEND_PORT ?=
+COUNTING_PORT ?=
 serve: install messages
 	@if [ "$(EDGE)" != 0 ] && ! command -v varnishd >/dev/null && [ ! -x /usr/sbin/varnishd ]; then \
 		echo "make serve: varnishd not found. Install Varnish and its modules (apt-get install varnish varnish-modules), or serve through gunicorn alone: EDGE=0 make serve"; \
@@ -71,7 +73,7 @@ serve: install messages
 	$(PY) manage.py collectstatic --noinput --verbosity 0; \
 	$(PY) manage.py migrate --noinput; \
 	if [ "$(DEMO)" = 1 ]; then $(PY) manage.py load_demo; fi; \
-	HOST=$(HOST) PORT=$(PORT) EDGE=$(EDGE) BACKEND_PORT=$(BACKEND_PORT) exec $(PY) -m edge.serve
+	HOST=$(HOST) PORT=$(PORT) EDGE=$(EDGE) BACKEND_PORT=$(BACKEND_PORT) COUNTING_PORT=$(COUNTING_PORT) exec $(PY) -m edge.serve
 
 test: install messages checkers
 	$(TEST_ENV) $(PY) manage.py check --fail-level WARNING

@@ -9,7 +9,8 @@
    newest stories, which are saved.
 3. Starts gunicorn (gunicorn.conf.py, debug off, bench.settings: the site plus
    the ceiling `/__ceiling__/<bytes>/`, a page of that size with no database),
-   the job worker, Varnish with edge/default.vcl in front of gunicorn, and nginx
+   a second gunicorn for the view-count includes (as `make serve` runs them),
+   the job worker, Varnish with edge/default.vcl in front of both, and nginx
    serving static files as big as the pages, each on a loopback port. The
    site purges the edge (NEWSROOM_EDGE_PURGE_URL) and trusts one proxy.
 4. Drives them with wrk (BENCH_CONNECTIONS connections, BENCH_THREADS
@@ -31,9 +32,9 @@ Settings (environment): BENCH_ARTICLES (100000), BENCH_DURATION (10 seconds;
 the mix runs three times as long), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 BENCH_THREADS (2), BENCH_TIMEOUT (10 seconds per request), BENCH_LONG_TAIL
 (20000 URLs listed; each is asked at most once), BENCH_SAVES (5),
-BENCH_VARNISH_MEMORY (256m), BENCH_PORT (the
-first of three consecutive ports for Varnish, gunicorn and nginx; free ports
-otherwise), DATABASE_URL, REDIS_URL.
+BENCH_VARNISH_MEMORY (256m), BENCH_PORT (the first of four consecutive
+ports for Varnish, gunicorn, nginx and the view counts' gunicorn; free ports
+otherwise), DATABASE_URL, REDIS_URL, GUNICORN_COUNTING_WORKERS.
 """
 
 import json
@@ -55,6 +56,7 @@ from pathlib import Path
 from bench import report
 from bench.ceiling import ceiling_page
 from bench.servers import Gunicorn, JobWorker, Nginx, Varnish, fetch
+from edge.serve import counting_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -572,7 +574,7 @@ def main():
     )
     require("varnishd", "varnish varnish-modules")
     require("nginx", "nginx-light")
-    ports = free_ports(3)
+    *ports, counting_port = free_ports(4)
     edge_port, app_port, static_port = ports
     env = server_env(database_url, edge_port)
     started = datetime.now(UTC)
@@ -611,10 +613,17 @@ def main():
     try:
         with (
             Gunicorn(env, port=app_port, log_path=logs / "gunicorn.log") as gunicorn,
+            Gunicorn(
+                env,
+                port=counting_port,
+                log_path=logs / "gunicorn-view-counts.log",
+                workers=counting_workers(),
+            ),
             JobWorker(env, log_path=logs / "worker.log"),
             Varnish(
                 port=edge_port,
                 backend_port=app_port,
+                counting_port=counting_port,
                 log_path=logs / "varnish.log",
                 memory=setting("BENCH_VARNISH_MEMORY", "256m"),
             ) as varnish,

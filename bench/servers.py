@@ -76,12 +76,15 @@ class Gunicorn(Process):
     name = "gunicorn"
     health_path = "/healthz"
 
-    def __init__(self, env, *, port, log_path):
+    def __init__(self, env, *, port, log_path, workers=None):
+        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+        if workers:
+            env["GUNICORN_WORKERS"] = str(workers)
         super().__init__(
             [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
             port=port,
             log_path=log_path,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            env=env,
         )
 
 
@@ -107,10 +110,12 @@ class Varnish(Process):
     name = "varnishd"
     health_path = "/healthz"
 
-    def __init__(self, *, port, backend_port, log_path, memory):
+    def __init__(self, *, port, backend_port, counting_port, log_path, memory):
         from edge import serve
 
-        self.workdir = serve.prepare_edge_dir([("127.0.0.1", backend_port)])
+        self.workdir = serve.prepare_edge_dir(
+            [("127.0.0.1", backend_port)], [("127.0.0.1", counting_port)]
+        )
         super().__init__(
             serve.varnishd_command(
                 shutil.which("varnishd") or "/usr/sbin/varnishd",

@@ -96,8 +96,10 @@ sub vcl_recv {
         return (pass);
     }
     # The view-count includes (/views/<id>/, /ru/views/<id>/): counted on every
-    # request, never kept.
+    # request, never kept, and answered by workers of their own, so that an
+    # article reading never waits behind pages rendered after a purge.
     if (req.url ~ "^(/[a-z]{2})?/views/") {
+        call counting_backend;
         return (pass);
     }
     # csrftoken, django_language and the like: the app shares no page that

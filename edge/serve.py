@@ -1,8 +1,10 @@
 """`make serve`'s processes, started and stopped together.
 
 With the edge (EDGE=1, the default): Varnish with edge/default.vcl on
-HOST:PORT in front of gunicorn on 127.0.0.1:BACKEND_PORT (PORT + 1), and the
-job worker. EDGE=0: gunicorn alone on HOST:PORT, compressing pages itself
+HOST:PORT in front of gunicorn on 127.0.0.1:BACKEND_PORT (PORT + 1), a second
+gunicorn for the view-count includes on 127.0.0.1:COUNTING_PORT
+(BACKEND_PORT + 1), and the job worker.
+EDGE=0: gunicorn alone on HOST:PORT, compressing pages itself
 (NEWSROOM_GZIP=1), and the job worker.
 
 All of them stop when this process gets Ctrl-C or SIGTERM, and as soon as
@@ -28,16 +30,23 @@ STOP_SECONDS = 25  # gunicorn's graceful_timeout is 20 s
 BACKENDS = """\
 # The app servers behind the edge, and who may purge it: this machine and the
 # app servers. `make serve` (edge/serve.py) renders its own copy with the
-# ports it chose; this one, for gunicorn on 127.0.0.1:8001, lets
+# ports it chose; this one, for gunicorn on 127.0.0.1:8001 and its view
+# counts on 127.0.0.1:8002, lets
 # `varnishd -C -f edge/default.vcl -p vcl_path=$PWD/edge` check the VCL.
 import directors;
 {backends}
 sub vcl_init {{
     new app = directors.round_robin();
-{added}}}
+{added}    new counting = directors.round_robin();
+{counting_added}}}
 
 sub app_backend {{
     set req.backend_hint = app.backend();
+}}
+
+# The view-count includes, asked on every article reading.
+sub counting_backend {{
+    set req.backend_hint = counting.backend();
 }}
 
 acl purgers {{
@@ -45,7 +54,7 @@ acl purgers {{
 """
 
 BACKEND = """
-backend app{number} {{
+backend {name} {{
     .host = "{host}";
     .port = "{port}";
     .connect_timeout = 1s;
@@ -56,17 +65,25 @@ backend app{number} {{
 LOOPBACK = ("127.0.0.1", "::1")
 
 
-def render_backends(addresses):
-    """VCL for the app servers at `addresses` ((host, port) pairs), taken in
-    turn: the backends, `sub app_backend` that picks one, and `acl purgers`."""
-    numbered = list(enumerate(addresses, start=1))
-    hosts = dict.fromkeys([*LOOPBACK, *(host for host, _ in addresses)])
+def render_backends(addresses, counting=()):
+    """VCL for the app servers at `addresses` ((host, port) pairs) and the
+    view-count servers at `counting` (the app servers themselves when there
+    are none), each group taken in turn: the backends, `sub app_backend` and
+    `sub counting_backend` that pick one, and `acl purgers`."""
+    apps = {f"app{number}": address for number, address in enumerate(addresses, 1)}
+    counters = {
+        f"counting{number}": address for number, address in enumerate(counting, 1)
+    }
+    hosts = dict.fromkeys([*LOOPBACK, *(host for host, _ in [*addresses, *counting])])
     return BACKENDS.format(
         backends="".join(
-            BACKEND.format(number=number, host=host, port=port)
-            for number, (host, port) in numbered
+            BACKEND.format(name=name, host=host, port=port)
+            for name, (host, port) in {**apps, **counters}.items()
         ),
-        added="".join(f"    app.add_backend(app{number});\n" for number, _ in numbered),
+        added="".join(f"    app.add_backend({name});\n" for name in apps),
+        counting_added="".join(
+            f"    counting.add_backend({name});\n" for name in counters or apps
+        ),
         purgers="".join(f'    "{host}";\n' for host in hosts),
     )
 
@@ -79,13 +96,14 @@ def find_varnishd():
     return None
 
 
-def prepare_edge_dir(addresses):
-    """A working folder for one varnishd: the VCL with its backends. Readable
-    by the unprivileged users varnishd drops to when started as root."""
+def prepare_edge_dir(addresses, counting=()):
+    """A working folder for one varnishd: the VCL with its backends (see
+    render_backends). Readable by the unprivileged users varnishd drops to
+    when started as root."""
     folder = Path(tempfile.mkdtemp(prefix="newsroom-edge-"))
     folder.chmod(0o755)
     shutil.copy(EDGE_DIR / "default.vcl", folder / "default.vcl")
-    (folder / "backends.vcl").write_text(render_backends(addresses))
+    (folder / "backends.vcl").write_text(render_backends(addresses, counting))
     return folder
 
 
@@ -103,6 +121,20 @@ def varnishd_command(varnishd, folder, listen, *, cache_size="256m"):
         "-s",
         f"malloc,{cache_size}",
     ]
+
+
+def gunicorn_command(bind):
+    """gunicorn with gunicorn.conf.py, answering on `bind` ("host:port")."""
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    return [*command, "--bind", bind]
+
+
+def counting_workers():
+    """Workers for the view-count includes (GUNICORN_COUNTING_WORKERS, else one
+    per core). Apart from the page workers so that an include, which every
+    article reading waits for, never queues behind pages rendered after a
+    purge: each is a moment's work, so a few workers keep up with many."""
+    return int(os.environ.get("GUNICORN_COUNTING_WORKERS") or os.cpu_count() or 2)
 
 
 def wait_for_port(host, port, process, seconds=60):
@@ -171,6 +203,7 @@ def main():
 
     if edge:
         backend_port = int(os.environ.get("BACKEND_PORT") or port + 1)
+        counting_port = int(os.environ.get("COUNTING_PORT") or backend_port + 1)
         gunicorn_bind = f"127.0.0.1:{backend_port}"
         # The app purges the edge after each change and reads the reader's
         # address from the entry Varnish appends to X-Forwarded-For.
@@ -190,18 +223,25 @@ def main():
     signal.signal(signal.SIGINT, stop_on_signal)
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
-        gunicorn = supervisor.start(
-            "gunicorn",
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
-            + ["--bind", gunicorn_bind],
-            env,
-        )
+        gunicorn = supervisor.start("gunicorn", gunicorn_command(gunicorn_bind), env)
         supervisor.start("job worker", [sys.executable, "manage.py", "run_worker"], env)
         gunicorn_host, gunicorn_port = gunicorn_bind.rsplit(":", 1)
         if not wait_for_port(gunicorn_host, int(gunicorn_port), gunicorn):
             sys.exit("make serve: gunicorn did not start (see its messages above).")
         if edge:
-            folder = prepare_edge_dir([("127.0.0.1", backend_port)])
+            counting = supervisor.start(
+                "gunicorn (view counts)",
+                gunicorn_command(f"127.0.0.1:{counting_port}"),
+                {**env, "GUNICORN_WORKERS": str(counting_workers())},
+            )
+            if not wait_for_port("127.0.0.1", counting_port, counting):
+                sys.exit(
+                    "make serve: gunicorn (view counts) did not start (see its "
+                    "messages above)."
+                )
+            folder = prepare_edge_dir(
+                [("127.0.0.1", backend_port)], [("127.0.0.1", counting_port)]
+            )
             listen = [f"{host}:{port}"]
             if host not in ("127.0.0.1", "localhost", "0.0.0.0"):
                 listen.append(f"127.0.0.1:{port}")  # where the app's purges arrive
@@ -217,8 +257,9 @@ def main():
                 sys.exit("make serve: varnishd did not start (see its messages above).")
             print(
                 f"Serving http://{host}:{port}/ through Varnish (varnishlog -n "
-                f"{folder / 'varnish'}), gunicorn on {gunicorn_bind}, and the job "
-                "worker. Ctrl-C stops them all.",
+                f"{folder / 'varnish'}), gunicorn on {gunicorn_bind}, its view "
+                f"counts on 127.0.0.1:{counting_port}, and the job worker. Ctrl-C "
+                "stops them all.",
                 flush=True,
             )
         else:

@@ -102,6 +102,7 @@ def make_serve(port, workdir):
                 "HOST=127.0.0.1",
                 f"PORT={port}",
                 f"BACKEND_PORT={free_port()}",
+                f"COUNTING_PORT={free_port()}",
             ],
             cwd=PROJECT,
             env=env,

@@ -4,6 +4,7 @@ job worker; SIGTERM stops them all."""
 
 import gzip
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -70,10 +71,14 @@ def answers(port):
 def test_the_site_is_served_through_the_edge_until_sigterm_stops_everything(
     app_folder, tmp_path
 ):
-    server = serving(app_folder, tmp_path)
+    counting_port = free_port()
+    server = serving(app_folder, tmp_path, COUNTING_PORT=str(counting_port))
     try:
         home = server.request("/", headers={"Accept-Encoding": "gzip"})
         robots = server.request("/robots.txt")
+        story = re.search(r'href="(/news/[0-9/]{11}[^"]+/)"', server.request("/").text)
+        article = server.request(story[1])
+        counting_answered = answers(counting_port)
     finally:
         status, alive = stop(server)
 
@@ -81,10 +86,15 @@ def test_the_site_is_served_through_the_edge_until_sigterm_stops_everything(
     assert home.headers["X-Cache"] in {"MISS", "PASS", "HIT"}
     assert home.headers["Content-Encoding"] == "gzip"
     assert "Sitemap: http://127.0.0.1" in robots.text
+    # The story's view count, from the include its own workers answer.
+    assert re.search(r'<span class="article-views">[0-9,]+ views?</span>', article.text)
+    assert counting_answered
     commands = " | ".join(server.children.values())
     assert all(name in commands for name in ("varnishd", "gunicorn", "run_worker"))
+    assert f"--bind 127.0.0.1:{counting_port}" in commands
     assert (status, alive) == (0, [])
     assert not answers(server.port)
+    assert not answers(counting_port)
 
 
 def test_without_the_edge_gunicorn_serves_compressed_pages_itself(app_folder, tmp_path):

@@ -16,12 +16,27 @@ from .harness import ROOT, VARNISHD, needs_varnish
 def test_the_committed_backends_are_those_make_serve_renders_for_one_app_server():
     committed = (ROOT / "edge" / "backends.vcl").read_text()
 
-    assert committed == serve.render_backends([("127.0.0.1", 8001)])
+    assert committed == serve.render_backends(
+        [("127.0.0.1", 8001)], [("127.0.0.1", 8002)]
+    )
+
+
+def test_view_count_includes_go_to_their_own_servers_or_else_to_the_app_servers():
+    apart = serve.render_backends([("10.0.0.1", 8001)], [("10.0.0.1", 8002)])
+    shared = serve.render_backends([("10.0.0.1", 8001)])
+
+    assert "counting.add_backend(counting1);" in apart
+    assert '.port = "8002";' in apart
+    assert "counting.add_backend(app1);" in shared
+    assert "counting1" not in shared
 
 
 @needs_varnish
 def test_the_vcl_compiles_in_front_of_several_app_servers_who_may_all_purge(tmp_path):
-    folder = serve.prepare_edge_dir([("127.0.0.1", 8401), ("10.0.0.2", 8000)])
+    folder = serve.prepare_edge_dir(
+        [("127.0.0.1", 8401), ("10.0.0.2", 8000)],
+        [("127.0.0.1", 8402), ("10.0.0.2", 8001)],
+    )
     try:
         backends = (folder / "backends.vcl").read_text()
         result = subprocess.run(
@@ -37,6 +52,7 @@ def test_the_vcl_compiles_in_front_of_several_app_servers_who_may_all_purge(tmp_
     assert result.returncode == 0, result.stderr
     assert '.host = "10.0.0.2";' in backends
     assert "app.add_backend(app2);" in backends
+    assert "counting.add_backend(counting2);" in backends
     assert 'acl purgers {\n    "127.0.0.1";\n    "::1";\n    "10.0.0.2";\n}' in backends
 
 
