@@ -197,6 +197,13 @@ sub vcl_backend_error {
     if (bereq.retries == 0 && (bereq.method == "GET" || bereq.method == "HEAD")) {
         return (retry);
     }
+    # A view count that cannot be had leaves its place in the story empty,
+    # rather than put Varnish's error page there.
+    if (bereq.url ~ "^(/[a-z]{2})?/views/") {
+        set beresp.http.Content-Type = "text/plain; charset=utf-8";
+        set beresp.body = "";
+        return (deliver);
+    }
 }
 
 sub vcl_deliver {

@@ -169,8 +169,11 @@ def start_app(folder, port, edge_port):
     )
 
 
-def start_edge(folder, port, app_ports):
-    workdir = serve.prepare_edge_dir([("127.0.0.1", app) for app in app_ports])
+def start_edge(folder, port, app_ports, counting_ports=()):
+    workdir = serve.prepare_edge_dir(
+        [("127.0.0.1", app) for app in app_ports],
+        [("127.0.0.1", counting) for counting in counting_ports],
+    )
     command = serve.varnishd_command(
         VARNISHD, workdir, [f"127.0.0.1:{port}"], cache_size="64m"
     )

@@ -407,3 +407,31 @@ def test_a_read_that_finds_one_app_server_down_is_answered_by_the_next(
         shutil.rmtree(two.workdir, ignore_errors=True)
 
     assert [answer.status for answer in answers] == [200] * 4
+
+
+def test_view_count_includes_are_answered_by_their_own_servers(edge, tmp_path, name):
+    # The app server stands in for the view counts' own; pages go to a port
+    # where nothing answers, so only an include can reach the app.
+    apart = start_edge(tmp_path, free_port(), [free_port()], [edge.app_port])
+    try:
+        include = apart.request("/views/1/")
+        page = apart.request(tagged(name))
+    finally:
+        apart.stop()
+        shutil.rmtree(apart.workdir, ignore_errors=True)
+
+    assert include.status != 503
+    assert page.status == 503
+
+
+def test_a_view_count_that_cannot_be_had_leaves_its_place_empty(edge, tmp_path, name):
+    # Pages from the app; includes from a view-count server that is down.
+    apart = start_edge(tmp_path, free_port(), [edge.app_port], [free_port()])
+    try:
+        page = apart.request(f"/edge-test/esi-count/{name}/")
+    finally:
+        apart.stop()
+        shutil.rmtree(apart.workdir, ignore_errors=True)
+
+    assert page.status == 200
+    assert re.fullmatch(r"<p>[^<]+</p>", page.text)

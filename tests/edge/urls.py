@@ -127,6 +127,11 @@ urlpatterns = [
         with_include,
         {"included": "/edge-test/echo/"},
     ),
+    path(
+        "edge-test/esi-count/<slug:name>/",
+        with_include,
+        {"included": "/views/1/"},
+    ),
     path("edge-test/fragment/", fragment),
     path("edge-test/echo/", echo),
     path("edge-test/app-tagged/<slug:name>/", tagged_by_the_app),
