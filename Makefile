@@ -54,9 +54,10 @@ run: install messages $(ENV_FILE)
 # The production path on this machine: debug off, hashed and compressed static
 # files served by whitenoise, then edge/serve.py runs, until Ctrl-C stops them
 # all: Varnish (edge/default.vcl) on $(HOST):$(PORT) in front of gunicorn
-# (gunicorn.conf.py) on 127.0.0.1:$(BACKEND_PORT) (PORT + 1 unless set) and
-# a second gunicorn for the view-count includes on 127.0.0.1:$(COUNTING_PORT)
-# (BACKEND_PORT + 1 unless set), and the job worker. EDGE=0 serves through gunicorn alone on $(HOST):$(PORT).
+# (gunicorn.conf.py) on 127.0.0.1:$(BACKEND_PORT) (PORT + 1 unless set), a
+# second gunicorn for the view-count includes on 127.0.0.1:$(COUNTING_PORT)
+# (BACKEND_PORT + 1 unless set), and the job worker. EDGE=0 serves through
+# gunicorn alone on $(HOST):$(PORT).
 # DEMO=0 skips the demo content; a secret key is generated for the run unless
 # one is set.
 DEMO ?= 1

@@ -21,3 +21,6 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "newsroom.wsgi:application"
+# gunicorn's control socket has one path per user, which the two gunicorns of
+# `make serve` (pages and view counts) would share; nothing here uses it.
+control_socket_disable = True
