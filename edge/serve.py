@@ -224,16 +224,17 @@ def main():
     signal.signal(signal.SIGTERM, stop_on_signal)
     try:
         gunicorn = supervisor.start("gunicorn", gunicorn_command(gunicorn_bind), env)
-        supervisor.start("job worker", [sys.executable, "manage.py", "run_worker"], env)
-        gunicorn_host, gunicorn_port = gunicorn_bind.rsplit(":", 1)
-        if not wait_for_port(gunicorn_host, int(gunicorn_port), gunicorn):
-            sys.exit("make serve: gunicorn did not start (see its messages above).")
         if edge:
             counting = supervisor.start(
                 "gunicorn (view counts)",
                 gunicorn_command(f"127.0.0.1:{counting_port}"),
                 {**env, "GUNICORN_WORKERS": str(counting_workers())},
             )
+        supervisor.start("job worker", [sys.executable, "manage.py", "run_worker"], env)
+        gunicorn_host, gunicorn_port = gunicorn_bind.rsplit(":", 1)
+        if not wait_for_port(gunicorn_host, int(gunicorn_port), gunicorn):
+            sys.exit("make serve: gunicorn did not start (see its messages above).")
+        if edge:
             if not wait_for_port("127.0.0.1", counting_port, counting):
                 sys.exit(
                     "make serve: gunicorn (view counts) did not start (see its "
