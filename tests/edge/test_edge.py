@@ -420,7 +420,7 @@ def test_view_count_includes_are_answered_by_their_own_servers(edge, tmp_path, n
         apart.stop()
         shutil.rmtree(apart.workdir, ignore_errors=True)
 
-    assert include.status != 503
+    assert include.status in (200, 404)  # the app's answer: a count, or no story
     assert page.status == 503
 
 
