@@ -178,15 +178,14 @@ def rendition_name(master_name, width, kind):
     )
 
 
-def write_renditions(storage, master_name, image):
-    """Store every rendition of image (a PreparedImage's) for master_name and
-    return the record that describes them."""
+def encode_renditions(image):
+    """[(width, kind, bytes)] of every rendition of image (a PreparedImage's),
+    widest first: the costly part of making them, nothing stored yet."""
     width, height = image.size
     fallback = "png" if image.mode == "RGBA" else "jpeg"
-    files = {"webp": [], fallback: []}
-    widths = sorted(rendition_widths(width), reverse=True)
+    encoded = []
     largest = None
-    for target in widths:
+    for target in sorted(rendition_widths(width), reverse=True):
         size = (target, max(1, round(height * target / width)))
         if size == image.size:
             resized = image
@@ -198,19 +197,29 @@ def write_renditions(storage, master_name, image):
         largest = largest or resized
         for kind in ("webp", fallback):
             fmt, options = RENDITION_ENCODING[kind]
-            name = rendition_name(master_name, target, kind)
-            # The name is derived, not chosen by storage: a file left there
-            # (by a crash, or an older master of the same name) is stale.
-            storage.delete(name)
-            saved = storage.save(name, ContentFile(_encode(resized, fmt, options)))
-            files[kind].append([target, saved])
+            encoded.append((target, kind, _encode(resized, fmt, options)))
+    return encoded
+
+
+def write_renditions(storage, master_name, image):
+    """Store every rendition of image (a PreparedImage's) for master_name and
+    return the record that describes them."""
+    width, height = image.size
+    files = {}
+    for target, kind, data in encode_renditions(image):
+        name = rendition_name(master_name, target, kind)
+        # The name is derived, not chosen by storage: a file left there (by a
+        # crash, or an older master of the same name) is stale.
+        storage.delete(name)
+        saved = storage.save(name, ContentFile(data))
+        files.setdefault(kind, []).append([target, saved])
     for entries in files.values():
         entries.sort()
     return {
         "source": master_name,
         "width": width,
         "height": height,
-        "fallback": fallback,
+        "fallback": next(kind for kind in files if kind != "webp"),
         "files": files,
     }
 

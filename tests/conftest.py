@@ -1,3 +1,4 @@
+import hashlib
 import importlib
 import io
 from datetime import timedelta
@@ -81,6 +82,28 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _each_picture_encoded_once():
+    """Encoding renditions is most of what load_demo costs, and many tests
+    load the demo: a picture's renditions are the same bytes every time, so
+    each distinct picture is encoded once a run and its bytes reused."""
+    from gallery import images
+
+    encode = images.encode_renditions
+    encoded = {}
+
+    def encode_once(image):
+        key = (image.mode, image.size, hashlib.blake2b(image.tobytes()).digest())
+        if key not in encoded:
+            encoded[key] = encode(image)
+        return encoded[key]
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(images, "encode_renditions", encode_once)
+    yield
+    patch.undo()
 
 
 @pytest.fixture(autouse=True)
