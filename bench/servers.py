@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+from edge import serve
+
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
 def fetch(port, path, timeout=60, headers=None):
@@ -77,11 +78,10 @@ class Gunicorn(Process):
     health_path = "/healthz"
 
     def __init__(self, env, *, port, log_path, workers=None):
-        env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
         if workers:
-            env["GUNICORN_WORKERS"] = str(workers)
+            env = {**env, "GUNICORN_WORKERS": str(workers)}
         super().__init__(
-            [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"],
+            serve.gunicorn_command(f"127.0.0.1:{port}"),
             port=port,
             log_path=log_path,
             env=env,
@@ -111,8 +111,6 @@ class Varnish(Process):
     health_path = "/healthz"
 
     def __init__(self, *, port, backend_port, counting_port, log_path, memory):
-        from edge import serve
-
         self.workdir = serve.prepare_edge_dir(
             [("127.0.0.1", backend_port)], [("127.0.0.1", counting_port)]
         )
