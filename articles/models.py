@@ -11,7 +11,9 @@ from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -113,10 +115,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """Articles the public may see: published, due and not expired."""
         now = at or timezone.now()
-        return (
-            self.active()
-            .filter(published_at__lte=now)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return self.filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
 
     def visible_to(self, user):
@@ -582,6 +584,12 @@ class Article(models.Model):
         ):
             return self.body[opening.end() :]
         return self.body
+
+    @cached_property
+    def summary(self):
+        """What link previews and search results show of the story: its lead
+        (else its title), cut to 200 characters. Read thrice by its page."""
+        return Truncator(self.lead or self.title).chars(200)
 
     @property
     def byline_display(self):
