@@ -587,8 +587,9 @@ class Article(models.Model):
 
     @cached_property
     def summary(self):
-        """What link previews and search results show of the story: its lead
-        (else its title), cut to 200 characters. Read thrice by its page."""
+        """What link previews and search engines show of the story: its lead
+        (else its title), cut to 200 characters. Its page reads it three
+        times."""
         return Truncator(self.lead or self.title).chars(200)
 
     @property
