@@ -259,11 +259,10 @@ def _iso(moment):
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article, image):
-    """schema.org NewsArticle for one article page, at the page's canonical
-    address, with the `image` share_image chose for its link preview."""
+def article_json_ld(context, article, url, image):
+    """schema.org NewsArticle for one article page, at its canonical `url`,
+    with the `image` share_image chose for its link preview."""
     request = context["request"]
-    url = context["canonical"]
     logo_path, logo_width, logo_height = LOGO_IMAGE
     publisher = {
         "@type": "Organization",
